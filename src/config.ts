@@ -26,7 +26,10 @@ export const configSchema = z
       emptyToUndefined,
       z.coerce.number().int().min(1).max(16000).optional(),
     ),
-    EMBEDDING_BATCH_SIZE: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(2048).default(64)),
+    EMBEDDING_BATCH_SIZE: z.preprocess(
+      emptyToUndefined,
+      z.coerce.number().int().min(1).max(2048).default(64),
+    ),
     LOG_LEVEL: z.preprocess(
       emptyToUndefined,
       z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),

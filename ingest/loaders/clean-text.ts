@@ -1,0 +1,22 @@
+import type { Block } from "./types.ts";
+
+/** NFC first: NFD input (macOS, some PDF producers) would otherwise never match NFC queries. */
+export function cleanText(text: string): string {
+  return text.normalize("NFC").replace(/\s+/g, " ").trim();
+}
+
+/** Cleans every block and drops the ones that end up empty. */
+export function cleanBlocks(blocks: readonly Block[]): Block[] {
+  const out: Block[] = [];
+  for (const block of blocks) {
+    const text = cleanText(block.text);
+    if (text) out.push({ ...block, text });
+  }
+  return out;
+}
+
+/** The error's own message, first line only: library messages sometimes carry code frames. */
+export function describeError(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split("\n")[0]?.trim() || "unknown error";
+}

@@ -1,0 +1,194 @@
+import { createHash } from "node:crypto";
+import { readdir, readFile } from "node:fs/promises";
+import { extname, join, relative, sep } from "node:path";
+import type { DenseEmbedder } from "../src/embeddings/types.ts";
+import type { Logger } from "../src/logger.ts";
+import type { CorpusStore } from "../src/store/corpus-store.ts";
+import { chunkDocument } from "./chunk-document.ts";
+import { cleanDocument } from "./clean-document.ts";
+import { loadDocument, SUPPORTED_EXTENSIONS } from "./loaders/index.ts";
+
+export interface IngestSummary {
+  documents: {
+    added: number;
+    updated: number;
+    unchanged: number;
+    removed: number;
+    failed: { path: string; error: string }[];
+  };
+  /** passages written in this run */
+  chunks: number;
+  /** passages whose vectors were computed in this run (lexical, plus dense when configured) */
+  embedded: number;
+  ms: number;
+}
+
+export interface IngestOptions {
+  store: CorpusStore;
+  corpusDir: string;
+  embedder?: DenseEmbedder;
+  logger: Logger;
+  dryRun?: boolean;
+  /** recompute every vector: lexical weights, and dense vectors with the configured embedder */
+  reembed?: boolean;
+  onProgress?: (done: number, total: number, path: string) => void;
+}
+
+/** A failure that is not any one file's fault (the embeddings endpoint is down): the run stops. */
+export class IngestAbortedError extends Error {}
+
+/** Files of the corpus folder, relative paths with forward slashes, hidden files skipped. */
+export async function listCorpusFiles(
+  corpusDir: string,
+): Promise<{ supported: string[]; skipped: string[] }> {
+  const entries = await readdir(corpusDir, { recursive: true, withFileTypes: true });
+  const supported: string[] = [];
+  const skipped: string[] = [];
+  for (const entry of entries) {
+    if (!entry.isFile()) continue;
+    const path = relative(corpusDir, join(entry.parentPath, entry.name)).split(sep).join("/");
+    if (path.split("/").some((part) => part.startsWith("."))) continue;
+    (SUPPORTED_EXTENSIONS.includes(extname(path).toLowerCase()) ? supported : skipped).push(path);
+  }
+  return { supported: supported.sort(), skipped: skipped.sort() };
+}
+
+/** What the dense embedder sees: the passage with its document and section, for context. */
+export function denseText(title: string, headingPath: string[], text: string): string {
+  return [title, ...headingPath, text].join("\n");
+}
+
+/**
+ * Brings the store in line with the corpus folder. Idempotent by content hash: a file whose bytes
+ * did not change is not read again. A broken file is reported and its previous version kept.
+ */
+export async function runIngest(options: IngestOptions): Promise<IngestSummary> {
+  const { store, corpusDir, embedder, logger } = options;
+  const started = performance.now();
+  const summary: IngestSummary = {
+    documents: { added: 0, updated: 0, unchanged: 0, removed: 0, failed: [] },
+    chunks: 0,
+    embedded: 0,
+    ms: 0,
+  };
+
+  const { supported, skipped } = await listCorpusFiles(corpusDir);
+  for (const path of skipped) logger.warn({ path }, `skipped ${path}: unsupported file type`);
+
+  const stored = new Map((await store.listDocuments()).map((d) => [d.path, d]));
+  // Re-embedding replaces each document's vectors inside its own transaction, so a failure half
+  // way leaves every document searchable with its previous vectors.
+  if (embedder && !options.dryRun) await store.registerEmbedder(embedder);
+
+  let done = 0;
+  for (const path of supported) {
+    options.onProgress?.(done++, supported.length, path);
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(join(corpusDir, path));
+    } catch (error) {
+      summary.documents.failed.push({ path, error: errorMessage(error) });
+      continue;
+    }
+    const contentHash = createHash("sha256").update(bytes).digest("hex");
+    const previous = stored.get(path);
+    if (previous?.contentHash === contentHash && !options.reembed) {
+      summary.documents.unchanged++;
+      continue;
+    }
+    let prepared: ReturnType<typeof chunkDocument> & { meta: ReturnType<typeof cleanDocument> };
+    try {
+      const loaded = await loadDocument(join(corpusDir, path), bytes);
+      const meta = cleanDocument(loaded, titleFromPath(path));
+      prepared = { ...chunkDocument(meta, path), meta };
+      if (prepared.chunks.length === 0) throw new Error("no text found");
+    } catch (error) {
+      const message = errorMessage(error);
+      logger.error({ path, error: message }, `failed to read ${path}: ${message}`);
+      summary.documents.failed.push({ path, error: message });
+      continue;
+    }
+    if (previous?.contentHash === contentHash) summary.documents.unchanged++;
+    else if (previous) summary.documents.updated++;
+    else summary.documents.added++;
+    if (options.dryRun) continue;
+
+    let vectors: number[][] | undefined;
+    if (embedder) {
+      try {
+        vectors = await embedder.embedDocuments(
+          prepared.chunks.map((c) => denseText(prepared.meta.title, c.headingPath, c.text)),
+        );
+      } catch (error) {
+        throw new IngestAbortedError(`embedding failed while ingesting ${path}: ${errorMessage(error)}`);
+      }
+    }
+    const { meta } = prepared;
+    await store.replaceDocument(
+      {
+        path,
+        contentHash,
+        title: meta.title,
+        url: meta.url,
+        publisher: meta.publisher,
+        author: meta.author,
+        published: meta.published,
+        body: prepared.body,
+        chunks: prepared.chunks,
+      },
+      embedder && vectors ? { embedderId: embedder.id, vectors } : undefined,
+    );
+    summary.chunks += prepared.chunks.length;
+    summary.embedded += prepared.chunks.length;
+  }
+  options.onProgress?.(done, supported.length, "");
+
+  const present = new Set(supported);
+  for (const path of stored.keys()) {
+    if (present.has(path)) continue;
+    summary.documents.removed++;
+    if (!options.dryRun) await store.removeDocument(path);
+  }
+
+  if (!options.dryRun) {
+    // Passages stored before this embedder was configured (or by another model) get its vectors now.
+    if (embedder) {
+      summary.embedded += await embedMissing(store, embedder);
+      await store.dropOtherEmbedders(embedder.id);
+    }
+    const reweighted = await store.reweightIfDrifted(options.reembed);
+    if (reweighted)
+      logger.info({ reweighted }, "recomputed BM25 weights after the average passage length changed");
+  }
+  summary.ms = Math.round(performance.now() - started);
+  return summary;
+}
+
+async function embedMissing(store: CorpusStore, embedder: DenseEmbedder): Promise<number> {
+  const missing = await store.chunksWithoutVectors(embedder.id);
+  const batch = 256;
+  for (let i = 0; i < missing.length; i += batch) {
+    const slice = missing.slice(i, i + batch);
+    let vectors: number[][];
+    try {
+      vectors = await embedder.embedDocuments(slice.map((c) => denseText(c.title, c.headingPath, c.text)));
+    } catch (error) {
+      throw new IngestAbortedError(`embedding failed: ${errorMessage(error)}`);
+    }
+    await store.storeVectors(
+      embedder.id,
+      slice.map((c) => c.id),
+      vectors,
+    );
+  }
+  return missing.length;
+}
+
+function titleFromPath(path: string): string {
+  const name = path.split("/").at(-1) ?? path;
+  return name.slice(0, name.length - extname(name).length).replace(/[-_]+/g, " ");
+}
+
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,373 @@
+import pgvector from "pgvector";
+import type { Chunk } from "../../ingest/chunk-document.ts";
+import { countTerms, documentWeights, type TermCounts, toSparsevec } from "../retrieval/bm25.ts";
+import { foldDiacritics } from "../text/fold-diacritics.ts";
+import type { Database, Queryable } from "./database.ts";
+
+export interface DocumentMeta {
+  title: string;
+  url?: string;
+  publisher?: string;
+  author?: string;
+  /** ISO date, YYYY-MM-DD */
+  published?: string;
+}
+
+export interface DocumentInput extends DocumentMeta {
+  path: string;
+  contentHash: string;
+  body: string;
+  chunks: Chunk[];
+}
+
+export interface StoredDocument extends DocumentMeta {
+  id: number;
+  path: string;
+  contentHash: string;
+  chunkCount: number;
+  ingestedAt: string;
+}
+
+export interface DenseVectors {
+  embedderId: string;
+  /** one per chunk, in the order of DocumentInput.chunks */
+  vectors: number[][];
+}
+
+export interface EmbedderInfo {
+  id: string;
+  model: string;
+  dimensions: number;
+}
+
+export interface CorpusStats {
+  documents: number;
+  chunks: number;
+  avgdl: number;
+  avgdlUsed: number | null;
+}
+
+/** Recompute the stored BM25 weights when the live average passage length drifts this far. */
+const AVGDL_DRIFT = 0.1;
+
+/**
+ * The corpus in the database: documents, their chunks, BM25 statistics and dense vectors. Every
+ * change to a document happens in one transaction, so a search sees the old version or the new
+ * one, never a mix, and the statistics always match the rows.
+ */
+export function createCorpusStore(db: Database) {
+  async function avgdlUsed(tx: Queryable, fallback: () => number): Promise<number> {
+    const [row] = await tx.query<{ avgdl_used: number | null }>(
+      "SELECT avgdl_used FROM corpus_stats FOR UPDATE",
+    );
+    if (row?.avgdl_used) return row.avgdl_used;
+    const value = fallback();
+    await tx.query("UPDATE corpus_stats SET avgdl_used = $1", [value]);
+    return value;
+  }
+
+  async function deleteDocument(tx: Queryable, documentId: number): Promise<void> {
+    const updated = await tx.query<{ term: number; df: number }>(
+      `UPDATE term_stats t SET df = t.df - d.n
+         FROM (SELECT u.term, count(*)::int AS n
+                 FROM chunks c CROSS JOIN LATERAL unnest(c.terms) AS u(term)
+                WHERE c.document_id = $1 GROUP BY u.term) d
+        WHERE t.term = d.term
+      RETURNING t.term, t.df`,
+      [documentId],
+    );
+    const empty = updated.filter((r) => r.df <= 0);
+    if (empty.length > 0) {
+      await tx.query("DELETE FROM term_stats WHERE term = ANY($1::int[])", [empty.map((r) => r.term)]);
+    }
+    await tx.query(
+      `UPDATE corpus_stats SET
+         chunk_count = chunk_count - (SELECT count(*) FROM chunks WHERE document_id = $1),
+         length_total = length_total - (SELECT coalesce(sum(length), 0) FROM chunks WHERE document_id = $1)`,
+      [documentId],
+    );
+    await tx.query("DELETE FROM documents WHERE id = $1", [documentId]);
+  }
+
+  async function insertChunks(
+    tx: Queryable,
+    documentId: number,
+    chunks: Chunk[],
+    counts: TermCounts[],
+    avgdl: number,
+  ): Promise<void> {
+    if (chunks.length === 0) return;
+    const rows = chunks.map((chunk, i) => {
+      const c = counts[i] as TermCounts;
+      return {
+        id: chunk.id,
+        ordinal: chunk.ordinal,
+        heading_path: chunk.headingPath,
+        text: chunk.text,
+        folded: foldDiacritics(chunk.text),
+        start_offset: chunk.start,
+        end_offset: chunk.end,
+        sentences: chunk.sentences,
+        length: c.length,
+        terms: `{${[...c.tf.keys()].join(",")}}`,
+        lexical: toSparsevec(documentWeights(c, avgdl)),
+      };
+    });
+    await tx.query(
+      `INSERT INTO chunks (id, document_id, ordinal, heading_path, text, folded, start_offset, end_offset,
+                           sentences, length, terms, lexical)
+       SELECT r.id, $1, r.ordinal, r.heading_path, r.text, r.folded, r.start_offset, r.end_offset,
+              r.sentences, r.length, r.terms::int[], r.lexical::sparsevec
+         FROM jsonb_to_recordset($2::jsonb) AS r(id text, ordinal int, heading_path jsonb, text text,
+              folded text, start_offset int, end_offset int, sentences jsonb, length int, terms text, lexical text)`,
+      [documentId, JSON.stringify(rows)],
+    );
+    const df = new Map<number, number>();
+    for (const c of counts) for (const term of c.tf.keys()) df.set(term, (df.get(term) ?? 0) + 1);
+    await tx.query(
+      `INSERT INTO term_stats (term, df) SELECT * FROM unnest($1::int[], $2::int[])
+       ON CONFLICT (term) DO UPDATE SET df = term_stats.df + EXCLUDED.df`,
+      [[...df.keys()], [...df.values()]],
+    );
+    await tx.query(
+      "UPDATE corpus_stats SET chunk_count = chunk_count + $1, length_total = length_total + $2",
+      [chunks.length, counts.reduce((n, c) => n + c.length, 0)],
+    );
+  }
+
+  async function insertVectors(tx: Queryable, embedderId: string, chunkIds: string[], vectors: number[][]) {
+    if (chunkIds.length === 0) return;
+    await tx.query(
+      `INSERT INTO chunk_embeddings (chunk_id, embedder_id, embedding)
+       SELECT c, $1, v::vector FROM unnest($2::text[], $3::text[]) AS u(c, v)
+       ON CONFLICT (embedder_id, chunk_id) DO UPDATE SET embedding = EXCLUDED.embedding`,
+      [embedderId, chunkIds, vectors.map((v) => pgvector.toSql(v))],
+    );
+  }
+
+  return {
+    db,
+
+    async listDocuments(): Promise<StoredDocument[]> {
+      const rows = await db.query<{
+        id: number;
+        path: string;
+        title: string;
+        url: string | null;
+        publisher: string | null;
+        author: string | null;
+        published: string | null;
+        content_hash: string;
+        chunk_count: number;
+        ingested_at: string;
+      }>(
+        `SELECT d.id, d.path, d.title, d.url, d.publisher, d.author, d.published::text AS published,
+                d.content_hash, d.ingested_at::text AS ingested_at,
+                (SELECT count(*)::int FROM chunks c WHERE c.document_id = d.id) AS chunk_count
+           FROM documents d ORDER BY d.path`,
+      );
+      return rows.map((r) => ({
+        id: r.id,
+        path: r.path,
+        title: r.title,
+        url: r.url ?? undefined,
+        publisher: r.publisher ?? undefined,
+        author: r.author ?? undefined,
+        published: r.published ?? undefined,
+        contentHash: r.content_hash,
+        chunkCount: r.chunk_count,
+        ingestedAt: r.ingested_at,
+      }));
+    },
+
+    /**
+     * Replaces (or adds) a document with its chunks, statistics and dense vectors, in one
+     * transaction: until it commits, searches see the previous version.
+     */
+    async replaceDocument(input: DocumentInput, dense?: DenseVectors): Promise<void> {
+      const counts = input.chunks.map((c) => countTerms(searchableText(c)));
+      await db.transaction(async (tx) => {
+        const [old] = await tx.query<{ id: number }>("SELECT id FROM documents WHERE path = $1 FOR UPDATE", [
+          input.path,
+        ]);
+        if (old) await deleteDocument(tx, old.id);
+        const avgdl = await avgdlUsed(tx, () =>
+          counts.length ? counts.reduce((n, c) => n + c.length, 0) / counts.length : 1,
+        );
+        const [doc] = await tx.query<{ id: number }>(
+          `INSERT INTO documents (path, title, url, publisher, author, published, content_hash, body)
+           VALUES ($1, $2, $3, $4, $5, $6::date, $7, $8) RETURNING id`,
+          [
+            input.path,
+            input.title,
+            input.url ?? null,
+            input.publisher ?? null,
+            input.author ?? null,
+            input.published ?? null,
+            input.contentHash,
+            input.body,
+          ],
+        );
+        await insertChunks(tx, (doc as { id: number }).id, input.chunks, counts, avgdl);
+        if (dense) {
+          await insertVectors(
+            tx,
+            dense.embedderId,
+            input.chunks.map((c) => c.id),
+            dense.vectors,
+          );
+        }
+      });
+    },
+
+    async removeDocument(path: string): Promise<boolean> {
+      return db.transaction(async (tx) => {
+        const [doc] = await tx.query<{ id: number }>("SELECT id FROM documents WHERE path = $1 FOR UPDATE", [
+          path,
+        ]);
+        if (!doc) return false;
+        await deleteDocument(tx, doc.id);
+        return true;
+      });
+    },
+
+    async stats(): Promise<CorpusStats> {
+      const [row] = await db.query<{
+        documents: number;
+        chunks: number;
+        total: string | number;
+        avgdl_used: number | null;
+      }>(
+        `SELECT (SELECT count(*)::int FROM documents) AS documents, chunk_count AS chunks,
+                length_total::float8 AS total, avgdl_used FROM corpus_stats`,
+      );
+      const chunks = row?.chunks ?? 0;
+      return {
+        documents: row?.documents ?? 0,
+        chunks,
+        avgdl: chunks ? Number(row?.total) / chunks : 0,
+        avgdlUsed: row?.avgdl_used ?? null,
+      };
+    },
+
+    /**
+     * BM25 weights depend on the average passage length. When documents come and go it drifts;
+     * past AVGDL_DRIFT the stored weights are recomputed (in one transaction). Returns the number
+     * of passages reweighted.
+     */
+    async reweightIfDrifted(force = false): Promise<number> {
+      const { chunks, avgdl, avgdlUsed: used } = await this.stats();
+      if (chunks === 0) return 0;
+      if (!force && used && Math.abs(avgdl - used) / used <= AVGDL_DRIFT) return 0;
+      return db.transaction(async (tx) => {
+        const rows = await tx.query<{ id: string; text: string; heading_path: string[] }>(
+          "SELECT id, text, heading_path FROM chunks",
+        );
+        const updates = rows.map((r) => ({
+          id: r.id,
+          lexical: toSparsevec(
+            documentWeights(countTerms(searchableText({ text: r.text, headingPath: r.heading_path })), avgdl),
+          ),
+        }));
+        for (let i = 0; i < updates.length; i += 2000) {
+          await tx.query(
+            `UPDATE chunks c SET lexical = u.lexical::sparsevec
+               FROM jsonb_to_recordset($1::jsonb) AS u(id text, lexical text) WHERE c.id = u.id`,
+            [JSON.stringify(updates.slice(i, i + 2000))],
+          );
+        }
+        await tx.query("UPDATE corpus_stats SET avgdl_used = $1", [avgdl]);
+        return updates.length;
+      });
+    },
+
+    async activeEmbedders(): Promise<EmbedderInfo[]> {
+      return db.query<EmbedderInfo>("SELECT id, model, dimensions FROM embedders ORDER BY created_at");
+    },
+
+    /**
+     * Records a dense embedder and gives it its own HNSW index. The cast to vector(N) is what lets
+     * one untyped column hold models of different sizes; the cosine operator class matches `<=>`.
+     */
+    async registerEmbedder(embedder: EmbedderInfo): Promise<void> {
+      if (!Number.isInteger(embedder.dimensions) || embedder.dimensions < 1 || embedder.dimensions > 16000) {
+        throw new Error(`invalid embedding dimensions ${embedder.dimensions}`);
+      }
+      await db.query(
+        "INSERT INTO embedders (id, model, dimensions) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING",
+        [embedder.id, embedder.model, embedder.dimensions],
+      );
+      const [{ n } = { n: 0 }] = await db.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM embedders WHERE id = $1",
+        [embedder.id],
+      );
+      if (n !== 1) throw new Error("embedder was not recorded");
+      await db.exec(denseIndexSql(embedder));
+    },
+
+    /** Drops the vectors (and indexes) of every embedder but `keepId`: a switch of model re-embeds. */
+    async dropOtherEmbedders(keepId: string | undefined): Promise<number> {
+      const others = (await this.activeEmbedders()).filter((e) => e.id !== keepId);
+      for (const e of others) {
+        await db.exec(`DROP INDEX IF EXISTS ${denseIndexName(e.id)}`);
+        await db.query("DELETE FROM embedders WHERE id = $1", [e.id]);
+      }
+      return others.length;
+    },
+
+    async dropVectors(embedderId: string): Promise<void> {
+      await db.query("DELETE FROM chunk_embeddings WHERE embedder_id = $1", [embedderId]);
+    },
+
+    async chunksWithoutVectors(
+      embedderId: string,
+    ): Promise<{ id: string; text: string; title: string; headingPath: string[] }[]> {
+      const rows = await db.query<{ id: string; text: string; title: string; heading_path: string[] }>(
+        `SELECT c.id, c.text, d.title, c.heading_path FROM chunks c JOIN documents d ON d.id = c.document_id
+          WHERE NOT EXISTS (SELECT 1 FROM chunk_embeddings e WHERE e.chunk_id = c.id AND e.embedder_id = $1)
+          ORDER BY c.document_id, c.ordinal`,
+        [embedderId],
+      );
+      return rows.map((r) => ({ id: r.id, text: r.text, title: r.title, headingPath: r.heading_path }));
+    },
+
+    async storeVectors(embedderId: string, chunkIds: string[], vectors: number[][]): Promise<void> {
+      await db.transaction((tx) => insertVectors(tx, embedderId, chunkIds, vectors));
+    },
+
+    async countVectors(embedderId: string): Promise<number> {
+      const [row] = await db.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM chunk_embeddings WHERE embedder_id = $1",
+        [embedderId],
+      );
+      return row?.n ?? 0;
+    },
+  };
+}
+
+export type CorpusStore = ReturnType<typeof createCorpusStore>;
+
+/** What BM25 indexes for a passage: its section headings and its text (the title is shared by all). */
+export function searchableText(chunk: { text: string; headingPath?: string[] }): string {
+  return [...(chunk.headingPath ?? []), chunk.text].join("\n");
+}
+
+/** Embedder ids come from configuration, not from users; the name is still derived, never pasted. */
+export function denseIndexName(embedderId: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < embedderId.length; i++) h = Math.imul(h ^ embedderId.charCodeAt(i), 0x01000193) >>> 0;
+  return `chunk_embeddings_hnsw_${h.toString(16)}`;
+}
+
+export function denseCast(dimensions: number): string {
+  // HNSW indexes `vector` up to 2,000 dimensions and `halfvec` up to 4,000 (e.g. 3,072-d models).
+  return dimensions <= 2000 ? `vector(${dimensions})` : `halfvec(${dimensions})`;
+}
+
+function denseIndexSql(embedder: EmbedderInfo): string {
+  const literal = `'${embedder.id.replace(/'/g, "''")}'`;
+  const cast = denseCast(embedder.dimensions);
+  const ops = embedder.dimensions <= 2000 ? "vector_cosine_ops" : "halfvec_cosine_ops";
+  return `CREATE INDEX IF NOT EXISTS ${denseIndexName(embedder.id)} ON chunk_embeddings
+    USING hnsw ((embedding::${cast}) ${ops}) WHERE embedder_id = ${literal}`;
+}
