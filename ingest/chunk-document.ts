@@ -126,7 +126,13 @@ function groupSentences(sentences: Sentence[], { minWords, maxWords }: ChunkOpti
       const next = sentences[j] as Sentence;
       if (words + next.words > maxWords) break;
       // At a paragraph boundary, stop early when we have enough and the next paragraph will not fit whole.
-      if (next.paragraph !== (sentences[j - 1] as Sentence).paragraph && words >= minWords) {
+      // Never stop at one sentence: that chunk could not overlap the next one (or, as an overlap, would
+      // be dropped), so the sentence pair across the boundary would be whole in no chunk.
+      if (
+        group.length > 1 &&
+        next.paragraph !== (sentences[j - 1] as Sentence).paragraph &&
+        words >= minWords
+      ) {
         const paragraphWords = sentences
           .slice(j)
           .filter((s) => s.paragraph === next.paragraph)

@@ -18,5 +18,6 @@ export function cleanBlocks(blocks: readonly Block[]): Block[] {
 /** The error's own message, first line only: library messages sometimes carry code frames. */
 export function describeError(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  return message.split("\n")[0]?.trim() || "unknown error";
+  // A trailing colon announces the detail lines just cut off.
+  return message.split("\n")[0]?.trim().replace(/:$/, "") || "unknown error";
 }

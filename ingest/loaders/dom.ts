@@ -13,6 +13,7 @@ export interface DomElement extends DomNode {
   setAttribute(name: string, value: string): void;
   querySelector(selectors: string): DomElement | null;
   querySelectorAll(selectors: string): Iterable<DomElement>;
+  remove(): void;
 }
 
 export interface DomDocument {
@@ -29,14 +30,26 @@ export function isElement(node: DomNode): node is DomElement {
   return node.nodeType === ELEMENT_NODE;
 }
 
+const HTML_ROOT = /<html[\s>]/i;
+const BODY_TAG = /<body[\s>]/i;
+const DOCTYPE = /^\s*<!doctype[^>]*>/i;
+
 export function parseDocument(html: string): DomDocument {
-  const { document } = parseHTML(html);
+  const { document } = parseHTML(withHtmlRoot(html));
   return document;
+}
+
+// linkedom does no HTML5 tree repair: without an <html> element its document has no
+// documentElement and even `document.title` throws, so fragments and sloppy saves get one.
+function withHtmlRoot(html: string): string {
+  if (HTML_ROOT.test(html)) return html;
+  const rest = html.replace(DOCTYPE, "");
+  return BODY_TAG.test(rest) ? `<html>${rest}</html>` : `<html><head></head><body>${rest}</body></html>`;
 }
 
 /** The <body> of an HTML fragment, such as mammoth's or Readability's output. */
 export function parseFragment(html: string): DomElement {
-  const body = parseDocument(`<!doctype html><html><head></head><body>${html}</body></html>`).body;
+  const body = parseDocument(`<html><head></head><body>${html}</body></html>`).body;
   if (!body) throw new Error("linkedom returned a document without a body");
   return body;
 }

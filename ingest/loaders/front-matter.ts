@@ -55,7 +55,7 @@ function validate(data: unknown): FrontMatter {
   const result = frontMatterSchema.safeParse(data);
   if (result.success) return result.data;
   const problems = result.error.issues.map(
-    (issue) => `${issue.path.join(".") || "front matter"} ${issue.message}`,
+    (issue) => `${issue.path.join(".") || "front matter"}: ${issue.message}`,
   );
   throw new LoadError(`invalid front matter: ${problems.join("; ")}`);
 }

@@ -10,7 +10,10 @@ import { withoutEmpty } from "./without-empty.ts";
 // Readability turns every h1 into an h2; the original level rides along in this attribute.
 const LEVEL_ATTRIBUTE = "data-loader-heading-level";
 
-const CHROME_ROLES = new Set(["navigation", "banner", "contentinfo", "complementary", "search"]);
+const CHROME_ROLES = ["navigation", "banner", "contentinfo", "complementary", "search"];
+const CHROME_SELECTOR = ["nav", "footer", "aside", ...CHROME_ROLES.map((role) => `[role="${role}"]`)].join(
+  ", ",
+);
 
 export function loadHtml(bytes: Uint8Array): LoadedDocument {
   const html = decodeDeclared(bytes, declaredCharset(bytes));
@@ -42,6 +45,8 @@ interface Article {
 }
 
 function readArticle(document: DomDocument): Article | undefined {
+  // Removed up front: on a short page Readability keeps the whole body, menus included.
+  for (const chrome of [...document.querySelectorAll(CHROME_SELECTOR)]) chrome.remove();
   for (const heading of document.querySelectorAll("h1, h2, h3, h4, h5, h6")) {
     heading.setAttribute(LEVEL_ATTRIBUTE, heading.localName.slice(1));
   }
@@ -66,7 +71,9 @@ function bodyBlocks(document: DomDocument): Block[] {
   return cleanBlocks(domBlocks(document.body, { skip: isPageChrome }));
 }
 
+// Without Readability a <header> is more likely the site banner than an article's own header.
 function isPageChrome(element: DomElement): boolean {
-  if (element.localName.toLowerCase() === "header") return true;
-  return CHROME_ROLES.has(element.getAttribute("role") ?? "");
+  return (
+    element.localName.toLowerCase() === "header" || CHROME_ROLES.includes(element.getAttribute("role") ?? "")
+  );
 }

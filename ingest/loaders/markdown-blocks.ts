@@ -5,7 +5,8 @@ const ATX_HEADING = /^ {0,3}(#{1,6})(?:[ \t]+(.*))?$/;
 const CLOSING_HASHES = /(?:^|[ \t]+)#+[ \t]*$/;
 const SETEXT_UNDERLINE = /^ {0,3}(=+|-+)[ \t]*$/;
 const THEMATIC_BREAK = /^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$/;
-const LIST_ITEM = /^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+(.*)$/;
+// A task list's "[ ]" / "[x]" box is markup, not text.
+const LIST_ITEM = /^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+(?:\[[ xX]\][ \t]+)?(.*)$/;
 const FENCE = /^ {0,3}(`{3,}|~{3,})/;
 const QUOTE_MARKERS = /^(?: {0,3}>[ \t]?)+/;
 const TABLE_ROW = /^[ \t]*\|(.*)\|[ \t]*$/;

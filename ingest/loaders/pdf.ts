@@ -71,11 +71,12 @@ function titleFrom(infoDictionary: unknown): string | undefined {
 }
 
 function pdfError(error: unknown): LoadError {
-  if (error instanceof PasswordException)
-    return new LoadError("the PDF is password-protected", { cause: error });
-  const name = error instanceof Error ? error.name : "";
   const detail = describeError(error);
-  if (name === "InvalidPDFException")
+  if (error instanceof PasswordException) {
+    return new LoadError("the PDF is password-protected", { cause: error });
+  }
+  if (error instanceof Error && error.name === "InvalidPDFException") {
     return new LoadError(`not a valid PDF file (${detail})`, { cause: error });
+  }
   return new LoadError(`the PDF could not be read (${detail})`, { cause: error });
 }

@@ -10,22 +10,7 @@ export interface Span {
 }
 
 // Titles and abbreviations that are followed by a name, never by a new sentence.
-const NAME_TITLES = new Set([
-  "ts",
-  "ths",
-  "pgs",
-  "gs",
-  "bs",
-  "ks",
-  "ls",
-  "nxb",
-  "ông",
-  "bà",
-  "st",
-  "mr",
-  "mrs",
-  "dr",
-]);
+const NAME_TITLES = new Set(["ts", "ths", "pgs", "gs", "bs", "ks", "ls", "nxb", "st", "mr", "mrs", "dr"]);
 // "TP." ends a sentence in "Đảng bộ TP. Đồng thời ...", but not in "TP. Hà Nội".
 const CITY_ABBREVIATIONS = new Set(["tp", "tx", "q", "p"]);
 const ONE_WORD_CITIES = new Set(["huế", "vinh", "hcm", "hà", "hồ", "thủ"]);
@@ -60,7 +45,9 @@ function isNonTerminalPeriod(
   // A list marker at the start of the sentence: "1.", "II.", "a."
   if (text.slice(sentenceStart, dot).trim() === word && /^(\d{1,3}|[ivxlc]{1,6}|[a-zđ])$/i.test(word))
     return true;
-  if (NAME_TITLES.has(bare)) return true;
+  // "TS." and also compound titles such as "PGS.TS." or "ThS.BS."
+  const parts = word.split(".").filter(Boolean);
+  if (parts.length > 0 && parts.every((part) => NAME_TITLES.has(part.toLowerCase()))) return true;
   // An initial inside a name: "Nguyễn V. A."
   if (/^\p{Lu}$/u.test(word)) return true;
   if (CITY_ABBREVIATIONS.has(bare)) {

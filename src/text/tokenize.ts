@@ -16,7 +16,7 @@ export function syllables(text: string): string[] {
 export function normalizeNumberToken(token: string): string {
   if (!/^\d/.test(token)) return token;
   // Vietnamese writes thousands with dots and decimals with a comma.
-  if (/^\d{1,3}(\.\d{3})+$/.test(token)) return token.replace(/\./g, "");
+  if (/^\d{1,3}(\.\d{3})+(,\d+)?$/.test(token)) return token.replace(/\./g, "").replace(",", ".");
   return token.replace(/,/g, ".");
 }
 

@@ -1,0 +1,439 @@
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { availableParallelism, cpus, tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import pg from "pg";
+import { z } from "zod";
+import { createLogger } from "../src/logger.ts";
+import type { CorpusStore } from "../src/store/corpus-store.ts";
+import { openStore } from "../src/store/open-store.ts";
+import { readAlqacLaws, writeAlqacCorpus } from "./alqac.ts";
+import { errorMessage, type IngestSummary, runIngest } from "./run-ingest.ts";
+
+const REPO_ROOT = fileURLToPath(new URL("..", import.meta.url));
+const DEFAULT_ALQAC = resolve(REPO_ROOT, "../shared/bench/alqac2023/law.json");
+const DEFAULT_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres";
+const SAMPLE_MS = 50;
+
+const USAGE = `Usage: npm run bench:ingest -- [--engines pglite,postgres] [--corpus seed,alqac]
+                             [--alqac PATH] [--database-url URL] [--json]
+
+Measures ingestion throughput (chunks/s, documents/s), the re-run of an unchanged corpus, and peak
+memory (RSS sampled every ${SAMPLE_MS} ms), each engine on a fresh empty store, lexical vectors only.
+  --engines LIST      pglite, postgres, or both (default: both)
+  --corpus LIST       seed (the corpus/ folder), alqac (ALQAC 2023 laws), or both (default: both)
+  --alqac PATH        ALQAC law.json (default: ../shared/bench/alqac2023/law.json from the repo root)
+  --database-url URL  PostgreSQL admin connection, used to create and drop a throw-away database
+                      (default: $BENCH_DATABASE_URL, $TEST_DATABASE_URL, or ${DEFAULT_ADMIN_URL})
+  --json              print exactly one JSON object: { "runs": [...], "skipped": [...] }`;
+
+const ENGINES = ["pglite", "postgres"] as const;
+const CORPORA = ["seed", "alqac"] as const;
+type Engine = (typeof ENGINES)[number];
+type CorpusName = (typeof CORPORA)[number];
+
+const list = <T extends readonly [string, ...string[]]>(values: T) =>
+  z
+    .string()
+    .transform((s) =>
+      s
+        .split(",")
+        .map((v) => v.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.enum(values)).min(1, `expected one or more of ${values.join(", ")}`))
+    .transform((picked) => values.filter((v) => picked.includes(v)) as T[number][]);
+
+const postgresUrl = z.string().regex(/^postgres(ql)?:\/\//, "must start with postgres:// or postgresql://");
+
+const argsSchema = z.object({
+  engines: list(ENGINES).default([...ENGINES]),
+  corpus: list(CORPORA).default([...CORPORA]),
+  alqac: z.string().min(1).optional(),
+  "database-url": postgresUrl.optional(),
+  json: z.boolean().default(false),
+  help: z.boolean().default(false),
+});
+
+const emptyToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
+const envSchema = z.object({
+  BENCH_DATABASE_URL: z.preprocess(emptyToUndefined, postgresUrl.optional()),
+  TEST_DATABASE_URL: z.preprocess(emptyToUndefined, postgresUrl.optional()),
+});
+
+type BenchArgs = z.infer<typeof argsSchema>;
+
+function parseCliArgs(argv: string[]): BenchArgs {
+  try {
+    const { values } = parseArgs({
+      args: argv,
+      options: {
+        engines: { type: "string" },
+        corpus: { type: "string" },
+        alqac: { type: "string" },
+        "database-url": { type: "string" },
+        json: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+      strict: true,
+    });
+    return argsSchema.parse(values);
+  } catch (error) {
+    const message =
+      error instanceof z.ZodError
+        ? error.issues.map((i) => `--${i.path.join(".")}: ${i.message}`).join("; ")
+        : errorMessage(error);
+    process.stderr.write(`${message}\n\n${USAGE}\n`);
+    process.exit(2);
+  }
+}
+
+export interface BenchRun {
+  engine: Engine;
+  corpus: CorpusName;
+  documents: number;
+  chunks: number;
+  /** the first ingest into the empty store, wall clock of runIngest */
+  ms: number;
+  chunksPerSec: number;
+  docsPerSec: number;
+  /** highest RSS sampled from opening the store to closing it */
+  peakRssMB: number;
+  /** RSS of the process just before the run (earlier runs' memory is not all given back) */
+  rssBeforeMB: number;
+  /** the second, unchanged run: hashes every file, writes nothing */
+  rerunMs: number;
+}
+
+interface Skipped {
+  engine?: Engine;
+  corpus?: CorpusName;
+  reason: string;
+}
+
+/** A fresh, empty store for one run, and how to get rid of it. */
+interface Target {
+  open(): Promise<CorpusStore>;
+  dispose(): Promise<void>;
+}
+
+/** Things to remove even when the run fails or is interrupted. */
+const cleanups = new Set<() => Promise<void>>();
+async function runCleanups(): Promise<void> {
+  for (const cleanup of [...cleanups].reverse()) {
+    cleanups.delete(cleanup);
+    await cleanup().catch((error) => process.stderr.write(`cleanup failed: ${errorMessage(error)}\n`));
+  }
+}
+
+const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
+const perSec = (n: number, ms: number) => (ms > 0 ? Math.round((n / ms) * 1000 * 10) / 10 : 0);
+
+/** Host, port and database of a URL, for messages: never the URL itself, which may carry a password. */
+function describeUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.hostname}${u.port ? `:${u.port}` : ""}${u.pathname}`;
+  } catch {
+    return "(unparsable URL)";
+  }
+}
+
+function pgliteTarget(): Target {
+  let dir: string | undefined;
+  let store: CorpusStore | undefined;
+  const cleanup = async () => {
+    await store?.db.close().catch(() => {});
+    store = undefined;
+    if (dir) await rm(dir, { recursive: true, force: true });
+    dir = undefined;
+  };
+  return {
+    async open() {
+      dir = await mkdtemp(join(tmpdir(), "sotay-bench-pglite-"));
+      cleanups.add(cleanup);
+      store = await openStore({ DATA_DIR: dir, DATABASE_URL: undefined });
+      return store;
+    },
+    async dispose() {
+      cleanups.delete(cleanup);
+      await cleanup();
+    },
+  };
+}
+
+async function withAdmin<T>(adminUrl: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 5_000 });
+  client.on("error", () => {});
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+function postgresTarget(adminUrl: string): Target {
+  const name = `sotay_bench_${randomBytes(6).toString("hex")}`;
+  let created = false;
+  let store: CorpusStore | undefined;
+  const cleanup = async () => {
+    await store?.db.close().catch(() => {});
+    store = undefined;
+    if (!created) return;
+    try {
+      await withAdmin(adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+      created = false;
+    } catch (error) {
+      throw new Error(`could not drop database ${name}, drop it by hand: ${errorMessage(error)}`);
+    }
+  };
+  return {
+    async open() {
+      cleanups.add(cleanup);
+      await withAdmin(adminUrl, (c) => c.query(`CREATE DATABASE ${name}`));
+      created = true;
+      const url = new URL(adminUrl);
+      url.pathname = `/${name}`;
+      store = await openStore({ DATABASE_URL: url.toString(), DATA_DIR: "" });
+      return store;
+    },
+    async dispose() {
+      cleanups.delete(cleanup);
+      await cleanup();
+    },
+  };
+}
+
+/** Max RSS, sampled every SAMPLE_MS while the run awaits I/O, and once more when it ends. */
+function startRssSampler(): { stop(): number } {
+  let peak = process.memoryUsage.rss();
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage.rss());
+  }, SAMPLE_MS);
+  timer.unref();
+  return {
+    stop() {
+      clearInterval(timer);
+      return Math.max(peak, process.memoryUsage.rss());
+    },
+  };
+}
+
+async function benchOne(
+  engine: Engine,
+  corpus: CorpusName,
+  corpusDir: string,
+  target: Target,
+  warn: (message: string) => void,
+): Promise<BenchRun> {
+  const logger = createLogger("silent");
+  const rssBefore = process.memoryUsage.rss();
+  const sampler = startRssSampler();
+  let first: IngestSummary;
+  let rerun: IngestSummary;
+  let ms: number;
+  let rerunMs: number;
+  let peak: number;
+  try {
+    const store = await target.open();
+    let t = performance.now();
+    first = await runIngest({ store, corpusDir, logger });
+    ms = performance.now() - t;
+    t = performance.now();
+    rerun = await runIngest({ store, corpusDir, logger });
+    rerunMs = performance.now() - t;
+    const stats = await store.stats();
+    if (stats.chunks !== first.chunks || stats.documents !== first.documents.added) {
+      warn(
+        `${engine} × ${corpus}: the store holds ${stats.documents} documents / ${stats.chunks} passages, ` +
+          `the ingest reported ${first.documents.added} / ${first.chunks}`,
+      );
+    }
+  } finally {
+    peak = sampler.stop();
+    await target.dispose();
+  }
+
+  const failed = first.documents.failed;
+  if (failed.length > 0) {
+    warn(
+      `${engine} × ${corpus}: ${failed.length} file(s) failed: ${failed
+        .slice(0, 5)
+        .map((f) => `${f.path} (${f.error})`)
+        .join(", ")}${failed.length > 5 ? ", …" : ""}`,
+    );
+  }
+  const r = rerun.documents;
+  if (r.added + r.updated + r.removed > 0 || rerun.chunks > 0) {
+    warn(
+      `${engine} × ${corpus}: the unchanged re-run wrote something: ${r.added} added, ${r.updated} updated, ` +
+        `${r.removed} removed, ${rerun.chunks} passages`,
+    );
+  }
+  const documents = first.documents.added;
+  return {
+    engine,
+    corpus,
+    documents,
+    chunks: first.chunks,
+    ms: Math.round(ms),
+    chunksPerSec: perSec(first.chunks, ms),
+    docsPerSec: perSec(documents, ms),
+    peakRssMB: mb(peak),
+    rssBeforeMB: mb(rssBefore),
+    rerunMs: Math.round(rerunMs),
+  };
+}
+
+export function formatTable(runs: BenchRun[]): string {
+  const header = [
+    "corpus",
+    "engine",
+    "docs",
+    "chunks",
+    "ingest ms",
+    "chunks/s",
+    "docs/s",
+    "re-run ms",
+    "RSS before MB",
+    "peak RSS MB",
+  ];
+  const rows = runs.map((r) => [
+    r.corpus,
+    r.engine,
+    String(r.documents),
+    String(r.chunks),
+    String(r.ms),
+    r.chunksPerSec.toFixed(1),
+    r.docsPerSec.toFixed(1),
+    String(r.rerunMs),
+    r.rssBeforeMB.toFixed(1),
+    r.peakRssMB.toFixed(1),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? "").length)));
+  const line = (cells: string[]) =>
+    `| ${cells.map((c, i) => (i < 2 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join(" | ")} |`;
+  const rule = `|${widths.map((w, i) => (i < 2 ? `${"-".repeat(w + 1)}-` : `${"-".repeat(w + 1)}:`)).join("|")}|`;
+  return [line(header), rule, ...rows.map(line)].join("\n");
+}
+
+async function main(): Promise<void> {
+  const args = parseCliArgs(process.argv.slice(2));
+  if (args.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const envParsed = envSchema.safeParse(process.env);
+  if (!envParsed.success) {
+    const issue = envParsed.error.issues[0];
+    process.stderr.write(`Invalid configuration: ${String(issue?.path[0])} ${issue?.message}\n`);
+    process.exit(2);
+  }
+  const env = envParsed.data;
+  const adminUrl =
+    args["database-url"] ?? env.BENCH_DATABASE_URL ?? env.TEST_DATABASE_URL ?? DEFAULT_ADMIN_URL;
+  const alqacPath = resolve(args.alqac ?? DEFAULT_ALQAC);
+
+  const notes: string[] = [];
+  const note = (message: string) => {
+    notes.push(message);
+    process.stderr.write(`${message}\n`);
+  };
+  const progress = (message: string) => process.stderr.write(`${message}\n`);
+  const skipped: Skipped[] = [];
+  const runs: BenchRun[] = [];
+
+  const interrupted = () => {
+    process.stderr.write("\ninterrupted: removing the benchmark stores…\n");
+    void runCleanups().finally(() => process.exit(130));
+  };
+  process.once("SIGINT", interrupted);
+  process.once("SIGTERM", interrupted);
+
+  try {
+    // The corpora, as folders runIngest reads.
+    const corpusDirs = new Map<CorpusName, string>();
+    if (args.corpus.includes("seed")) {
+      const seed = join(REPO_ROOT, "corpus");
+      if (existsSync(seed)) corpusDirs.set("seed", seed);
+      else {
+        skipped.push({ corpus: "seed", reason: `no corpus folder at ${seed}` });
+        note(`seed corpus skipped: no corpus folder at ${seed}`);
+      }
+    }
+    if (args.corpus.includes("alqac")) {
+      if (!existsSync(alqacPath)) {
+        skipped.push({ corpus: "alqac", reason: `ALQAC law.json not found at ${alqacPath}` });
+        note(`ALQAC corpus skipped: law.json not found at ${alqacPath} (use --alqac PATH)`);
+      } else {
+        const dir = await mkdtemp(join(tmpdir(), "sotay-bench-alqac-"));
+        cleanups.add(() => rm(dir, { recursive: true, force: true }));
+        const t = performance.now();
+        const laws = await readAlqacLaws(alqacPath);
+        const files = await writeAlqacCorpus(laws, dir);
+        progress(
+          `ALQAC: ${laws.length} laws, ${files.length} articles written as .txt in ${Math.round(performance.now() - t)} ms`,
+        );
+        corpusDirs.set("alqac", dir);
+      }
+    }
+
+    // The engines: PostgreSQL only when its server answers.
+    const engines: Engine[] = [];
+    for (const engine of args.engines) {
+      if (engine === "postgres") {
+        try {
+          const version = await withAdmin(adminUrl, async (c) => {
+            const { rows } = await c.query<{ v: string }>("SELECT current_setting('server_version') AS v");
+            return rows[0]?.v ?? "?";
+          });
+          progress(`PostgreSQL ${version} at ${describeUrl(adminUrl)}`);
+        } catch (error) {
+          const reason = `PostgreSQL at ${describeUrl(adminUrl)} unreachable: ${errorMessage(error)}`;
+          skipped.push({ engine, reason });
+          note(`PostgreSQL skipped: ${reason}`);
+          continue;
+        }
+      }
+      engines.push(engine);
+    }
+
+    for (const [corpus, dir] of corpusDirs) {
+      for (const engine of engines) {
+        progress(`${engine} × ${corpus}: ingesting…`);
+        const target = engine === "pglite" ? pgliteTarget() : postgresTarget(adminUrl);
+        try {
+          const run = await benchOne(engine, corpus, dir, target, note);
+          runs.push(run);
+          progress(
+            `${engine} × ${corpus}: ${run.documents} documents, ${run.chunks} chunks in ${run.ms} ms (${run.chunksPerSec} chunks/s), re-run ${run.rerunMs} ms`,
+          );
+        } catch (error) {
+          const reason = `failed: ${errorMessage(error)}`;
+          skipped.push({ engine, corpus, reason });
+          note(`${engine} × ${corpus} ${reason}`);
+          process.exitCode = 1;
+        }
+      }
+    }
+  } finally {
+    await runCleanups();
+  }
+
+  if (args.json) {
+    process.stdout.write(`${JSON.stringify({ runs, skipped })}\n`);
+    return;
+  }
+  const cpu = cpus()[0]?.model.trim() ?? "unknown CPU";
+  process.stdout.write(
+    `Ingestion benchmark (lexical vectors only), Node ${process.version}, ${availableParallelism()} × ${cpu}\n\n`,
+  );
+  process.stdout.write(`${runs.length > 0 ? formatTable(runs) : "No run completed."}\n`);
+  if (notes.length > 0) process.stdout.write(`\n${notes.map((n) => `Note: ${n}`).join("\n")}\n`);
+}
+
+await main();

@@ -1,0 +1,59 @@
+import { spawnSync } from "node:child_process";
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../src/config.ts";
+
+describe("configuration", () => {
+  it("defaults to the embedded store, lexical search and the corpus folder", () => {
+    const config = loadConfig({});
+    expect(config.DATABASE_URL).toBeUndefined();
+    expect(config).toMatchObject({
+      DATA_DIR: ".data",
+      CORPUS_DIR: "corpus",
+      EMBEDDINGS: "local",
+      LOG_LEVEL: "info",
+    });
+  });
+
+  it("treats empty variables as unset", () => {
+    const config = loadConfig({ DATABASE_URL: "", EMBEDDING_DIMENSIONS: " " });
+    expect(config.DATABASE_URL).toBeUndefined();
+    expect(config.EMBEDDING_DIMENSIONS).toBeUndefined();
+  });
+
+  it.each([
+    [{ EMBEDDINGS: "bert" }, "EMBEDDINGS"],
+    [{ DATABASE_URL: "mysql://localhost/db" }, "DATABASE_URL"],
+    [{ EMBEDDING_DIMENSIONS: "many" }, "EMBEDDING_DIMENSIONS"],
+    [{ LOG_LEVEL: "loud" }, "LOG_LEVEL"],
+    [{ OPENAI_BASE_URL: "not a url" }, "OPENAI_BASE_URL"],
+    [{ EMBEDDINGS: "openai" }, "OPENAI_API_KEY"],
+  ])("rejects %o naming %s", (env, variable) => {
+    try {
+      loadConfig(env);
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).variable).toBe(variable);
+      expect((error as Error).message).toContain(variable);
+    }
+  });
+
+  it("never echoes a secret value in its message", () => {
+    try {
+      loadConfig({ DATABASE_URL: "mysql://admin:hunter2-secret@db/x" });
+    } catch (error) {
+      expect((error as Error).message).not.toContain("hunter2-secret");
+    }
+  });
+
+  it("stops a command with exit code 2 and one line naming the variable, without a stack trace", () => {
+    const result = spawnSync(process.execPath, ["--import", "tsx", "ingest/cli.ts", "--dry-run"], {
+      env: { ...process.env, EMBEDDINGS: "bert" },
+      encoding: "utf8",
+    });
+    expect(result.status).toBe(2);
+    expect(result.stderr.trim().split("\n")).toHaveLength(1);
+    expect(result.stderr).toContain("EMBEDDINGS");
+    expect(result.stderr).not.toMatch(/\bat .*\.ts:\d+/);
+  });
+});
