@@ -5,7 +5,7 @@ import { loadConfigOrExit } from "../src/config.ts";
 import { createDenseEmbedder } from "../src/embeddings/create-dense-embedder.ts";
 import { createLogger } from "../src/logger.ts";
 import { describeStore, openStore } from "../src/store/open-store.ts";
-import { errorMessage, type IngestSummary, runIngest } from "./run-ingest.ts";
+import { errorMessage, formatSummary, runIngest } from "./run-ingest.ts";
 
 const USAGE = `Usage: npm run ingest -- [--corpus DIR] [--dry-run] [--reembed] [--json]
 
@@ -42,15 +42,6 @@ function parseCliArgs(argv: string[]) {
     process.stderr.write(`${errorMessage(error)}\n\n${USAGE}\n`);
     process.exit(2);
   }
-}
-
-export function formatSummary(s: IngestSummary, dryRun: boolean): string {
-  const d = s.documents;
-  const head = dryRun ? "Dry run, nothing written:" : "Ingested:";
-  const failed = d.failed.length
-    ? `, ${d.failed.length} failed (${d.failed.map((f) => f.path).join(", ")})`
-    : "";
-  return `${head} ${d.added} added, ${d.updated} updated, ${d.unchanged} unchanged, ${d.removed} removed${failed}; ${s.chunks} passages written, ${s.embedded} embedded in ${s.ms} ms`;
 }
 
 async function main() {

@@ -192,3 +192,13 @@ function titleFromPath(path: string): string {
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/** One human-readable line. */
+export function formatSummary(s: IngestSummary, dryRun: boolean): string {
+  const d = s.documents;
+  const head = dryRun ? "Dry run, nothing written:" : "Ingested:";
+  const failed = d.failed.length
+    ? `, ${d.failed.length} failed (${d.failed.map((f) => f.path).join(", ")})`
+    : "";
+  return `${head} ${d.added} added, ${d.updated} updated, ${d.unchanged} unchanged, ${d.removed} removed${failed}; ${s.chunks} passages written, ${s.embedded} embedded in ${s.ms} ms`;
+}
