@@ -30,6 +30,13 @@ export const configSchema = z
       emptyToUndefined,
       z.coerce.number().int().min(1).max(2048).default(64),
     ),
+    CHAT_MODEL: optionalString,
+    CHAT_TIMEOUT_MS: z.preprocess(
+      emptyToUndefined,
+      z.coerce.number().int().min(100).max(600_000).default(20_000),
+    ),
+    ANSWER_TOP_K: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(50).default(5)),
+    ANSWER_MIN_SUPPORT: z.preprocess(emptyToUndefined, z.coerce.number().min(0).max(1).default(0.5)),
     LOG_LEVEL: z.preprocess(
       emptyToUndefined,
       z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -41,6 +48,13 @@ export const configSchema = z
         code: "custom",
         path: ["OPENAI_API_KEY"],
         message: "is required when EMBEDDINGS=openai (or set OPENAI_BASE_URL to a local server)",
+      });
+    }
+    if (c.CHAT_MODEL && !c.OPENAI_API_KEY && !c.OPENAI_BASE_URL) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["OPENAI_API_KEY"],
+        message: "is required when CHAT_MODEL is set (or set OPENAI_BASE_URL to a local server)",
       });
     }
   });

@@ -1,0 +1,151 @@
+import type { Logger } from "../logger.ts";
+import type { AbbreviationGroups } from "../retrieval/expand-query.ts";
+import type { Retrieval, Retriever } from "../retrieval/retriever.ts";
+import type { ConversationStore, Turn } from "../store/conversation-store.ts";
+import { normalizeInline } from "../text/normalize-vietnamese.ts";
+import { sectionLabel } from "./citations.ts";
+import { answerExtractively } from "./extractive.ts";
+import { isFollowUp } from "./follow-up.ts";
+import { questionType } from "./question-type.ts";
+import type { Answer, AnswerRequest, Citation } from "./types.ts";
+
+/** The generative path, when a chat model is configured (see generative.ts). */
+export interface GenerativePath {
+  answer(
+    question: string,
+    retrieval: Retrieval,
+    history: { question: string; answer: string }[],
+  ): Promise<{ found: boolean; answer: string; citations: Citation[] } | { fallback: string }>;
+  rewriteFollowup(question: string, history: { question: string; answer: string }[]): Promise<string>;
+}
+
+export interface AnswererOptions {
+  topK: number;
+  /** extractive refusal threshold, calibrated on test/eval/qa.jsonl */
+  minSupport: number;
+  /** longer questions are cut (and the answer says so) */
+  maxQuestionChars?: number;
+}
+
+export interface AnswererDeps {
+  retriever: Retriever;
+  conversations?: ConversationStore;
+  generative?: GenerativePath;
+  abbreviations?: AbbreviationGroups;
+  logger: Logger;
+  options: AnswererOptions;
+}
+
+export const NOT_FOUND_TEXT = "Tài liệu hiện có không đề cập đến nội dung này, nên tôi không thể trả lời.";
+export const EMPTY_QUESTION_TEXT =
+  "Bạn hãy nhập một câu hỏi về Chương trình hành động, ví dụ: “Hà Nội đặt mục tiêu tăng trưởng bao nhiêu?”";
+const TRUNCATED_NOTE = "(Câu hỏi quá dài nên chỉ phần đầu được dùng để tìm câu trả lời.)";
+
+/** The user-facing statement for found=false, with nearby topics the documents do cover. */
+export function notFoundText(related: string[]): string {
+  return related.length ? `${NOT_FOUND_TEXT} Bạn có thể hỏi về: ${related.join("; ")}.` : NOT_FOUND_TEXT;
+}
+
+/** Up to three distinct sections (or documents) near the question: what the bot can talk about. */
+function relatedTopics(retrieval: Retrieval): string[] {
+  const topics: string[] = [];
+  for (const p of retrieval.passages) {
+    const topic = sectionLabel(p.headingPath.slice(-1)) || p.document.title;
+    if (!topics.includes(topic)) topics.push(topic);
+    if (topics.length === 3) break;
+  }
+  return topics;
+}
+
+/**
+ * The core: question in, grounded answer out. It knows no channel; the CLI, the web API, Telegram
+ * and Zalo all call `answer` and only format the result.
+ */
+export function createAnswerer({
+  retriever,
+  conversations,
+  generative,
+  abbreviations,
+  logger,
+  options,
+}: AnswererDeps) {
+  const maxChars = options.maxQuestionChars ?? 1000;
+
+  async function history(conversationId: string | undefined): Promise<Turn[]> {
+    if (!conversations || !conversationId) return [];
+    return conversations.recent(conversationId, 3);
+  }
+
+  return {
+    async answer(request: AnswerRequest): Promise<Answer> {
+      const started = performance.now();
+      let question = normalizeInline(request.question);
+      const truncated = question.length > maxChars;
+      if (truncated) question = question.slice(0, maxChars);
+      const base = { ...(request.id !== undefined ? { id: request.id } : {}), question: request.question };
+      const finish = (a: Omit<Answer, "ms" | "id" | "question">): Answer => ({
+        ...base,
+        ...a,
+        answer: truncated && a.found ? `${a.answer}\n${TRUNCATED_NOTE}` : a.answer,
+        ms: Math.round(performance.now() - started),
+      });
+
+      if (!/[\p{L}\p{N}]/u.test(question)) {
+        return finish({ answer: EMPTY_QUESTION_TEXT, found: false, mode: "extractive", citations: [] });
+      }
+
+      const turns = await history(request.conversationId);
+      const previous = turns.at(-1);
+      const pairs = turns.map((t) => ({ question: t.resolvedQuestion, answer: t.answer.answer }));
+      let searched = question;
+      let context: string | undefined;
+      let type = questionType(question);
+      if (previous && isFollowUp(question)) {
+        if (generative) searched = await generative.rewriteFollowup(question, pairs);
+        else {
+          context = previous.resolvedQuestion;
+          if (type === "general") type = questionType(previous.resolvedQuestion);
+        }
+      }
+      const resolvedQuestion = context ? `${context} ${question}` : searched;
+
+      const retrieval = await retriever.retrieve(searched, { k: options.topK, context });
+      let result: Omit<Answer, "ms" | "id" | "question"> | undefined;
+      if (generative && retrieval.passages.length > 0) {
+        const generated = await generative.answer(searched, retrieval, pairs);
+        if ("fallback" in generated) {
+          logger.warn(
+            { reason: generated.fallback },
+            "chat model answer dropped; using the extractive answer",
+          );
+        } else {
+          result = { ...generated, mode: "generative" };
+        }
+      }
+      if (!result) {
+        const extractive = answerExtractively(resolvedQuestion, retrieval, {
+          minSupport: options.minSupport,
+          type,
+          abbreviations,
+        });
+        result = {
+          found: extractive.found,
+          answer: extractive.answer,
+          citations: extractive.citations,
+          mode: "extractive",
+        };
+      }
+      if (!result.found) {
+        const related = relatedTopics(retrieval);
+        result = { ...result, answer: notFoundText(related), citations: [], related };
+      }
+      const answer = finish({ ...result, ...(resolvedQuestion !== question ? { resolvedQuestion } : {}) });
+      if (conversations && request.conversationId) {
+        await conversations.append(request.conversationId, { question, resolvedQuestion, answer });
+      }
+      return answer;
+    },
+  };
+}
+
+export type Answerer = ReturnType<typeof createAnswerer>;

@@ -1,0 +1,210 @@
+import { type AbbreviationGroups, expansionsFor } from "../retrieval/expand-query.ts";
+import type { Retrieval, RetrievedPassage } from "../retrieval/retriever.ts";
+import { foldDiacritics } from "../text/fold-diacritics.ts";
+import { isQuestionWord } from "../text/question-words.ts";
+import { lexicalTerms, normalizeNumberToken } from "../text/tokenize.ts";
+import { passageSentences, toCitation } from "./citations.ts";
+import { type QuestionType, questionType } from "./question-type.ts";
+import type { Citation } from "./types.ts";
+
+export interface ExtractiveAnswer {
+  found: boolean;
+  answer: string;
+  citations: Citation[];
+  /** how well the best sentence covers the question, 0..1: what the refusal threshold compares */
+  support: number;
+}
+
+export interface ExtractiveOptions {
+  /** below this support the answer is "not in the documents" */
+  minSupport: number;
+  /** how many top passages to pick sentences from */
+  passages?: number;
+  /** the current question's type when the searched text also carries a previous question */
+  type?: QuestionType;
+  /** abbreviation groups: a sentence saying "UBND" covers a question saying "Ủy ban nhân dân" */
+  abbreviations?: AbbreviationGroups;
+}
+
+interface Candidate {
+  passage: RetrievedPassage;
+  rank: number;
+  text: string;
+  index: number;
+  coverage: number;
+  covered: Set<string>;
+  score: number;
+}
+
+/** Syllables keeping diacritics (lower case, NFC) and their folded twins, aligned. */
+function tokens(text: string): { marked: string[]; folded: string[] } {
+  const marked: string[] = [];
+  for (const m of text
+    .normalize("NFC")
+    .toLowerCase()
+    .matchAll(/\d+(?:[.,]\d+)*|[\p{L}\p{M}]+/gu)) {
+    marked.push(normalizeNumberToken(m[0]));
+  }
+  return { marked, folded: marked.map((t) => foldDiacritics(t).replace(/đ/g, "d")) };
+}
+
+const NUMBER_WORDS = /(^|\s)(một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)\s+\p{L}/u;
+const LIST_CUES = /[:;]|\bgồm\b|\bbao gồm\b/u;
+const WHO_CUES = /\b(Bí thư|Chủ tịch|Tổng Bí thư|Ủy viên|Ban [A-ZĐ]\p{L}*|Bộ Chính trị|Thành ủy|đồng chí)/u;
+
+function typeBonus(type: QuestionType, sentence: string): number {
+  switch (type) {
+    case "number":
+      return /\d/.test(sentence) ? 0.15 : NUMBER_WORDS.test(sentence) ? 0.08 : -0.1;
+    case "list":
+      return LIST_CUES.test(sentence) ? 0.1 : 0;
+    case "who":
+      return WHO_CUES.test(sentence) ? 0.1 : 0;
+    case "definition":
+      return /\blà\b/u.test(sentence) ? 0.05 : 0;
+    default:
+      return 0;
+  }
+}
+
+/**
+ * Question terms with weights. A syllable typed with diacritics must match with its diacritics
+ * ("quận" is not "quan"); typed without, it matches any marks. Syllables the corpus never uses
+ * still count against coverage: a question about "Hồ Chí Minh" is not answered by a passage
+ * about Hà Nội just because the other words match.
+ */
+function questionTerms(question: string, retrieval: Retrieval) {
+  const weightByFolded = new Map(retrieval.terms.map((t) => [t.term, t.weight]));
+  const maxWeight = Math.max(1, ...retrieval.terms.map((t) => t.weight));
+  const { marked, folded } = tokens(question);
+  const terms = new Map<string, { marked: string; weight: number }>();
+  const markedTerms = lexicalTerms(marked);
+  const foldedTerms = lexicalTerms(folded);
+  foldedTerms.forEach((f, i) => {
+    const isBigram = f.includes(" ");
+    const known = weightByFolded.get(f);
+    // Unknown bigrams are mostly two question words side by side; unknown syllables are real gaps.
+    const weight = isQuestionWord(f) ? Math.min(known ?? 0, 0.2) : (known ?? (isBigram ? 0 : maxWeight));
+    if (weight > 0 && !terms.has(f)) terms.set(f, { marked: markedTerms[i] as string, weight });
+  });
+  return terms;
+}
+
+function termSets(text: string): { marked: Set<string>; folded: Set<string> } {
+  const { marked, folded } = tokens(text);
+  return { marked: new Set(lexicalTerms(marked)), folded: new Set(lexicalTerms(folded)) };
+}
+
+function coverage(
+  sentence: string,
+  terms: Map<string, { marked: string; weight: number }>,
+  abbreviations: AbbreviationGroups = [],
+): { coverage: number; covered: Set<string> } {
+  const own = termSets(sentence);
+  const expansions = abbreviations.length ? expansionsFor(sentence, abbreviations) : [];
+  const expanded = expansions.length ? termSets(expansions.join(" ; ")) : undefined;
+  let total = 0;
+  let hit = 0;
+  const covered = new Set<string>();
+  for (const [f, t] of terms) {
+    total += t.weight;
+    const typedWithMarks = t.marked !== f;
+    const found = (sets: { marked: Set<string>; folded: Set<string> }) =>
+      typedWithMarks ? sets.marked.has(t.marked) : sets.folded.has(f);
+    // A match through an abbreviation's other form ("chỉ tiêu" for "mục tiêu") counts half.
+    const w = found(own) ? t.weight : expanded && found(expanded) ? t.weight / 2 : 0;
+    if (w > 0) {
+      hit += w;
+      covered.add(f);
+    }
+  }
+  return { coverage: total > 0 ? hit / total : 0, covered };
+}
+
+/** Long sentences are cut to the clause that answers, for reading on a phone; the quote stays whole. */
+function displayText(
+  sentence: string,
+  terms: Map<string, { marked: string; weight: number }>,
+  type: QuestionType,
+) {
+  const words = sentence.split(/\s+/).length;
+  const clauses = sentence.split(/(?<=;)\s+/);
+  if (words <= 45 || clauses.length < 2) return sentence;
+  let best = 0;
+  let bestScore = -1;
+  clauses.forEach((clause, i) => {
+    const s = coverage(clause, terms).coverage + typeBonus(type, clause);
+    if (s > bestScore) {
+      bestScore = s;
+      best = i;
+    }
+  });
+  const clause = (clauses[best] as string).replace(/;$/, "");
+  return `${best > 0 ? "… " : ""}${clause}${best < clauses.length - 1 ? " …" : ""}`;
+}
+
+/**
+ * The offline answer: one to three sentences from the top passages, quoted verbatim, chosen by how
+ * much of the question they cover and whether they are the kind of answer asked for (a number, a
+ * person or body, a list, a definition). Photo captions are never quoted as facts.
+ */
+export function answerExtractively(
+  question: string,
+  retrieval: Retrieval,
+  options: ExtractiveOptions,
+): ExtractiveAnswer {
+  const type = options.type ?? questionType(question);
+  const terms = questionTerms(question, retrieval);
+  const candidates: Candidate[] = [];
+  retrieval.passages.slice(0, options.passages ?? 5).forEach((passage, rank) => {
+    for (const s of passageSentences(passage)) {
+      if (s.caption) continue;
+      const c = coverage(s.text, terms, options.abbreviations);
+      // The answer to a pointed question usually sits in one clause of a long sentence: a clause
+      // that holds both the asked-about terms and the kind of answer wanted beats a sentence that
+      // spreads the same words over unrelated clauses.
+      let clauseScore = c.coverage + typeBonus(type, s.text);
+      const clauses = s.text.split(/(?<=;)\s+/);
+      if (clauses.length > 1) {
+        clauseScore = Math.max(
+          ...clauses.map(
+            (clause) => coverage(clause, terms, options.abbreviations).coverage + typeBonus(type, clause),
+          ),
+        );
+      }
+      candidates.push({
+        passage,
+        rank,
+        text: s.text,
+        index: s.index,
+        ...c,
+        score: 0.6 * clauseScore + 0.4 * (c.coverage + typeBonus(type, s.text)) + 0.04 / (rank + 1),
+      });
+    }
+  });
+  candidates.sort((a, b) => b.score - a.score);
+  const best = candidates[0];
+  const support = best
+    ? Math.max(0, Math.min(1, best.coverage + Math.min(0, typeBonus(type, best.text))))
+    : 0;
+  if (!best || support < options.minSupport) return { found: false, answer: "", citations: [], support };
+
+  // Add a sentence only when it covers question terms the chosen ones do not.
+  const chosen: Candidate[] = [best];
+  const covered = new Set(best.covered);
+  const totalWeight = [...terms.values()].reduce((n, t) => n + t.weight, 0);
+  for (const c of candidates.slice(1)) {
+    if (chosen.length >= 3 || c.score < best.score * 0.6) break;
+    if (chosen.some((x) => x.text === c.text)) continue;
+    const gain = [...c.covered]
+      .filter((t) => !covered.has(t))
+      .reduce((n, t) => n + (terms.get(t)?.weight ?? 0), 0);
+    if (gain / totalWeight < 0.15) continue;
+    chosen.push(c);
+    for (const t of c.covered) covered.add(t);
+  }
+  chosen.sort((a, b) => a.rank - b.rank || a.index - b.index);
+  const citations = chosen.map((c, i) => toCitation(i + 1, c.passage, c.text));
+  const answer = chosen.map((c, i) => `${displayText(c.text, terms, type)} [${i + 1}]`).join(" ");
+  return { found: true, answer, citations, support };
+}
