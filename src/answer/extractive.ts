@@ -2,7 +2,7 @@ import { type AbbreviationGroups, expansionsFor } from "../retrieval/expand-quer
 import type { Retrieval, RetrievedPassage } from "../retrieval/retriever.ts";
 import { foldDiacritics } from "../text/fold-diacritics.ts";
 import { isQuestionWord } from "../text/question-words.ts";
-import { lexicalTerms, normalizeNumberToken } from "../text/tokenize.ts";
+import { lexicalTerms, normalizeNumberToken, syllables } from "../text/tokenize.ts";
 import { passageSentences, toCitation } from "./citations.ts";
 import { type QuestionType, questionType } from "./question-type.ts";
 import type { Citation } from "./types.ts";
@@ -51,15 +51,18 @@ function tokens(text: string): { marked: string[]; folded: string[] } {
 const NUMBER_WORDS = /(^|\s)(một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)\s+\p{L}/u;
 const LIST_CUES = /[:;]|\bgồm\b|\bbao gồm\b/u;
 const WHO_CUES = /\b(Bí thư|Chủ tịch|Tổng Bí thư|Ủy viên|Ban [A-ZĐ]\p{L}*|Bộ Chính trị|Thành ủy|đồng chí)/u;
+// A Vietnamese personal name: a common family name and one to three capitalised syllables.
+const PERSON_NAME =
+  /(?:^|[\s,(])(Nguyễn|Trần|Lê|Phạm|Hoàng|Huỳnh|Phan|Vũ|Võ|Đặng|Bùi|Đỗ|Hồ|Ngô|Dương|Lý|Tô|Đinh|Trịnh|Lương|Mai|Đoàn|Vương|Trương|Cao|Lâm|Đào|Hà|Tạ|Chu)(?:\s\p{Lu}\p{Ll}*){1,3}/u;
 
 function typeBonus(type: QuestionType, sentence: string): number {
   switch (type) {
     case "number":
-      return /\d/.test(sentence) ? 0.15 : NUMBER_WORDS.test(sentence) ? 0.08 : -0.1;
+      return /\d/.test(sentence) ? 0.2 : NUMBER_WORDS.test(sentence) ? 0.1 : -0.2;
     case "list":
       return LIST_CUES.test(sentence) ? 0.1 : 0;
     case "who":
-      return WHO_CUES.test(sentence) ? 0.1 : 0;
+      return (PERSON_NAME.test(sentence) ? 0.35 : 0) + (WHO_CUES.test(sentence) ? 0.1 : 0);
     case "definition":
       return /\blà\b/u.test(sentence) ? 0.05 : 0;
     default:
@@ -73,7 +76,9 @@ function typeBonus(type: QuestionType, sentence: string): number {
  * still count against coverage: a question about "Hồ Chí Minh" is not answered by a passage
  * about Hà Nội just because the other words match.
  */
-function questionTerms(question: string, retrieval: Retrieval) {
+function questionTerms(question: string, retrieval: Retrieval, abbreviations: AbbreviationGroups) {
+  // Syllables of abbreviation forms ("NQ", "ĐH", "14") are matched through their other forms.
+  const abbreviationSyllables = new Set(abbreviations.flat().flatMap((form) => syllables(form)));
   const weightByFolded = new Map(retrieval.terms.map((t) => [t.term, t.weight]));
   const maxWeight = Math.max(1, ...retrieval.terms.map((t) => t.weight));
   const { marked, folded } = tokens(question);
@@ -84,7 +89,8 @@ function questionTerms(question: string, retrieval: Retrieval) {
     const isBigram = f.includes(" ");
     const known = weightByFolded.get(f);
     // Unknown bigrams are mostly two question words side by side; unknown syllables are real gaps.
-    const weight = isQuestionWord(f) ? Math.min(known ?? 0, 0.2) : (known ?? (isBigram ? 0 : maxWeight));
+    const unknownWeight = isBigram || abbreviationSyllables.has(f) ? 0 : maxWeight;
+    const weight = isQuestionWord(f) ? Math.min(known ?? 0, 0.2) : (known ?? unknownWeight);
     if (weight > 0 && !terms.has(f)) terms.set(f, { marked: markedTerms[i] as string, weight });
   });
   return terms;
@@ -154,7 +160,7 @@ export function answerExtractively(
   options: ExtractiveOptions,
 ): ExtractiveAnswer {
   const type = options.type ?? questionType(question);
-  const terms = questionTerms(question, retrieval);
+  const terms = questionTerms(question, retrieval, options.abbreviations ?? []);
   const candidates: Candidate[] = [];
   retrieval.passages.slice(0, options.passages ?? 5).forEach((passage, rank) => {
     for (const s of passageSentences(passage)) {

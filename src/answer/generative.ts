@@ -43,6 +43,8 @@ const MIN_SHARED_WORDS = 3;
 const MIN_WORD_COVERAGE = 0.5;
 /** …and this fraction of its syllable pairs (Vietnamese words are mostly two syllables). */
 const MIN_PAIR_COVERAGE = 0.4;
+/** A shorter exact quote is widened to its sentence: "11%" alone shows the reader nothing. */
+const MIN_QUOTE_SYLLABLES = 4;
 
 // Function words that say nothing about which sentence supports a claim (folded, like the tokens).
 const STOPWORDS = new Set(
@@ -251,10 +253,25 @@ function isCaptionSpan(passage: RetrievedPassage, start: number, end: number): b
   return passage.sentences.some((s) => s.caption && s.start <= start && end <= s.end);
 }
 
-/** First occurrence of `quote` in the passage text that is not inside a photo caption. */
+type Span = { start: number; end: number };
+
+/**
+ * The quote as cited: the passage text at `span`, or, when that is a mere fragment ("11%", "Hà
+ * Nội"), the whole non-caption sentence around it; undefined inside a photo caption.
+ */
+function citedText(passage: RetrievedPassage, { start, end }: Span): string | undefined {
+  if (isCaptionSpan(passage, start, end)) return undefined;
+  const text = passage.text.slice(start, end).trim();
+  if (syllables(text).length >= MIN_QUOTE_SYLLABLES) return text;
+  const sentence = passage.sentences.find((s) => !s.caption && s.start <= start && end <= s.end);
+  return sentence ? passage.text.slice(sentence.start, sentence.end).trim() : undefined;
+}
+
+/** The first occurrence of `quote` in the passage text that can be cited. */
 function exactQuote(passage: RetrievedPassage, quote: string): string | undefined {
   for (let at = passage.text.indexOf(quote); at >= 0; at = passage.text.indexOf(quote, at + 1)) {
-    if (!isCaptionSpan(passage, at, at + quote.length)) return quote;
+    const cited = citedText(passage, { start: at, end: at + quote.length });
+    if (cited) return cited;
   }
   return undefined;
 }
@@ -293,10 +310,8 @@ function looseQuote(passage: RetrievedPassage, quote: string): string | undefine
     loose += folded;
   }
   for (let from = loose.indexOf(target); from >= 0; from = loose.indexOf(target, from + 1)) {
-    const start = starts[from] ?? 0;
-    const end = ends[from + target.length - 1] ?? 0;
-    const text = passage.text.slice(start, end).trim();
-    if (text.length > 0 && !isCaptionSpan(passage, start, end)) return text;
+    const cited = citedText(passage, { start: starts[from] ?? 0, end: ends[from + target.length - 1] ?? 0 });
+    if (cited) return cited;
   }
   return undefined;
 }
