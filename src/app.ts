@@ -1,5 +1,8 @@
 import { runIngest } from "../ingest/run-ingest.ts";
 import { createAnswerer } from "./answer/answerer.ts";
+import { createChatModel } from "./answer/chat-model.ts";
+import { createGenerativeAnswerer } from "./answer/generative.ts";
+import { loadPrompts } from "./answer/prompts.ts";
 import type { Config } from "./config.ts";
 import { createDenseEmbedder } from "./embeddings/create-dense-embedder.ts";
 import type { Logger } from "./logger.ts";
@@ -25,9 +28,26 @@ export async function createApp(config: Config, logger: Logger) {
     const abbreviations = loadAbbreviations();
     const retriever = createRetriever({ db: store.db, embedder, abbreviations });
     const conversations = createConversationStore(store.db);
+    // With a chat model configured, answers are written by it and checked against the passages;
+    // anything it gets wrong falls back to the extractive answer.
+    const generative = config.CHAT_MODEL
+      ? createGenerativeAnswerer({
+          chatModel: createChatModel({
+            apiKey: config.OPENAI_API_KEY,
+            baseURL: config.OPENAI_BASE_URL,
+            model: config.CHAT_MODEL,
+            timeoutMs: config.CHAT_TIMEOUT_MS,
+            maxRetries: 1,
+          }),
+          prompts: loadPrompts(),
+          logger,
+          timeoutMs: config.CHAT_TIMEOUT_MS,
+        })
+      : undefined;
     const answerer = createAnswerer({
       retriever,
       conversations,
+      generative,
       abbreviations,
       logger,
       options: { topK: config.ANSWER_TOP_K, minSupport: config.ANSWER_MIN_SUPPORT },

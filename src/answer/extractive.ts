@@ -1,7 +1,7 @@
 import { type AbbreviationGroups, expansionsFor } from "../retrieval/expand-query.ts";
 import type { Retrieval, RetrievedPassage } from "../retrieval/retriever.ts";
 import { foldDiacritics } from "../text/fold-diacritics.ts";
-import { isQuestionWord } from "../text/question-words.ts";
+import { touchesQuestionWord } from "../text/question-words.ts";
 import { lexicalTerms, normalizeNumberToken, syllables } from "../text/tokenize.ts";
 import { passageSentences, toCitation } from "./citations.ts";
 import { type QuestionType, questionType } from "./question-type.ts";
@@ -53,7 +53,7 @@ const LIST_CUES = /[:;]|\bgồm\b|\bbao gồm\b/u;
 const WHO_CUES = /\b(Bí thư|Chủ tịch|Tổng Bí thư|Ủy viên|Ban [A-ZĐ]\p{L}*|Bộ Chính trị|Thành ủy|đồng chí)/u;
 // A Vietnamese personal name: a common family name and one to three capitalised syllables.
 const PERSON_NAME =
-  /(?:^|[\s,(])(Nguyễn|Trần|Lê|Phạm|Hoàng|Huỳnh|Phan|Vũ|Võ|Đặng|Bùi|Đỗ|Hồ|Ngô|Dương|Lý|Tô|Đinh|Trịnh|Lương|Mai|Đoàn|Vương|Trương|Cao|Lâm|Đào|Hà|Tạ|Chu)(?:\s\p{Lu}\p{Ll}*){1,3}/u;
+  /(?:^|[\s,(])(Nguyễn|Trần|Lê|Phạm|Hoàng|Huỳnh|Phan|Vũ|Võ|Đặng|Bùi|Đỗ|Hồ|Ngô|Dương|Lý|Tô|Đinh|Trịnh|Lương|Mai|Đoàn|Vương|Trương|Cao|Lâm|Đào|Tạ|Chu)(?:\s\p{Lu}\p{Ll}*){1,3}/u;
 
 function typeBonus(type: QuestionType, sentence: string): number {
   switch (type) {
@@ -90,7 +90,7 @@ function questionTerms(question: string, retrieval: Retrieval, abbreviations: Ab
     const known = weightByFolded.get(f);
     // Unknown bigrams are mostly two question words side by side; unknown syllables are real gaps.
     const unknownWeight = isBigram || abbreviationSyllables.has(f) ? 0 : maxWeight;
-    const weight = isQuestionWord(f) ? Math.min(known ?? 0, 0.2) : (known ?? unknownWeight);
+    const weight = touchesQuestionWord(f) ? Math.min(known ?? 0, 0.2) : (known ?? unknownWeight);
     if (weight > 0 && !terms.has(f)) terms.set(f, { marked: markedTerms[i] as string, weight });
   });
   return terms;

@@ -2,7 +2,7 @@ import type { DenseEmbedder } from "../embeddings/types.ts";
 import { denseCast } from "../store/corpus-store.ts";
 import type { Queryable } from "../store/database.ts";
 import { normalizeInline } from "../text/normalize-vietnamese.ts";
-import { isQuestionWord } from "../text/question-words.ts";
+import { touchesQuestionWord } from "../text/question-words.ts";
 import { lexicalTerms, syllables } from "../text/tokenize.ts";
 import { idf, TERM_SPACE, termId } from "./bm25.ts";
 import { type AbbreviationGroups, expansionsFor, loadAbbreviations } from "./expand-query.ts";
@@ -81,7 +81,7 @@ export function createRetriever({ db, embedder, abbreviations = loadAbbreviation
     // The question's own terms take its weight; context and expansions only add what it lacks.
     const add = (text: string, boost: number, own = false) => {
       for (const term of lexicalTerms(syllables(text))) {
-        const b = isQuestionWord(term) ? boost * 0.2 : boost;
+        const b = touchesQuestionWord(term) ? boost * 0.2 : boost;
         boosts.set(term, own ? b : Math.max(boosts.get(term) ?? 0, b));
       }
     };

@@ -70,3 +70,8 @@ export const QUESTION_WORDS: ReadonlySet<string> = new Set(
 export function isQuestionWord(foldedTerm: string): boolean {
   return QUESTION_WORDS.has(foldedTerm);
 }
+
+/** A bigram one of whose syllables is a question word ("nội là", "bao nhiêu") says little about the topic. */
+export function touchesQuestionWord(foldedTerm: string): boolean {
+  return isQuestionWord(foldedTerm) || foldedTerm.split(" ").some((part) => QUESTION_WORDS.has(part));
+}
