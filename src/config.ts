@@ -36,7 +36,7 @@ export const configSchema = z
       z.coerce.number().int().min(100).max(600_000).default(20_000),
     ),
     ANSWER_TOP_K: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(50).default(5)),
-    ANSWER_MIN_SUPPORT: z.preprocess(emptyToUndefined, z.coerce.number().min(0).max(1).default(0.5)),
+    ANSWER_MIN_SUPPORT: z.preprocess(emptyToUndefined, z.coerce.number().min(0).max(1).default(0.55)),
     LOG_LEVEL: z.preprocess(
       emptyToUndefined,
       z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
