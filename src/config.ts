@@ -37,6 +37,19 @@ export const configSchema = z
     ),
     ANSWER_TOP_K: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(50).default(5)),
     ANSWER_MIN_SUPPORT: z.preprocess(emptyToUndefined, z.coerce.number().min(0).max(1).default(0.55)),
+    PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
+    HOST: z.preprocess(emptyToUndefined, z.string().default("0.0.0.0")),
+    LOG_QUESTIONS: z.preprocess(
+      emptyToUndefined,
+      z
+        .enum(["true", "false", "1", "0"])
+        .default("true")
+        .transform((v) => v === "true" || v === "1"),
+    ),
+    MAX_BODY_BYTES: z.preprocess(
+      emptyToUndefined,
+      z.coerce.number().int().min(1024).max(10_485_760).default(16_384),
+    ),
     LOG_LEVEL: z.preprocess(
       emptyToUndefined,
       z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),

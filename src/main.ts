@@ -1,29 +1,62 @@
-import { formatSummary, runIngest } from "../ingest/run-ingest.ts";
+import type { AddressInfo } from "node:net";
+import { serve } from "@hono/node-server";
+import { createApp } from "./app.ts";
 import { loadConfigOrExit } from "./config.ts";
-import { createDenseEmbedder } from "./embeddings/create-dense-embedder.ts";
 import { createLogger } from "./logger.ts";
-import { describeStore, openStore } from "./store/open-store.ts";
+import { createServer } from "./server/create-server.ts";
+import { buildWebAssets } from "./web/build-assets.ts";
 
 /**
- * The main job: bring the store in line with the corpus. The one place where dependencies are
- * wired together.
+ * `npm start`: the service. Ingests corpus/ if the store is empty, serves the chat page and the
+ * JSON API on PORT, starts the configured channels, and shuts down gracefully on SIGINT/SIGTERM.
+ * The one place where everything is wired together.
  */
 async function main() {
   const config = loadConfigOrExit();
   const logger = createLogger(config.LOG_LEVEL);
-  const store = await openStore(config);
-  try {
-    const embedder = await createDenseEmbedder(config, logger);
-    const summary = await runIngest({ store, corpusDir: config.CORPUS_DIR, embedder, logger });
-    const stats = await store.stats();
-    process.stdout.write(`${formatSummary(summary, false)}\n`);
-    process.stdout.write(
-      `Store: ${describeStore(config)}, ${stats.documents} documents, ${stats.chunks} passages\n`,
-    );
-    if (summary.documents.failed.length > 0) process.exitCode = 1;
-  } finally {
-    await store.db.close();
-  }
+  const app = await createApp(config, logger);
+  const web = await buildWebAssets();
+  const server = createServer({
+    answerer: app.answerer,
+    store: app.store,
+    logger,
+    web,
+    options: { logQuestions: config.LOG_QUESTIONS, maxBodyBytes: config.MAX_BODY_BYTES },
+  });
+
+  const http = serve({ fetch: server.fetch, port: config.PORT, hostname: config.HOST });
+  await new Promise<void>((resolve, reject) => {
+    http.once("listening", resolve);
+    http.once("error", reject);
+  });
+  const { port } = http.address() as AddressInfo;
+  const host = config.HOST === "0.0.0.0" || config.HOST === "::" ? "localhost" : config.HOST;
+  logger.info({ port }, `Sổ tay Nghị quyết is listening on http://${host}:${port}`);
+  logger.info(
+    { channels: ["web"] },
+    "channels on: web (chat page and JSON API). Telegram and Zalo are off: set TELEGRAM_BOT_TOKEN or ZALO_BOT_TOKEN to turn them on",
+  );
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "shutting down: no new requests, finishing those in flight");
+    // Stop accepting; close() waits for requests in flight, then we close the store.
+    http.close(async () => {
+      await app.close().catch((error) => logger.error({ err: error }, "closing the store failed"));
+      logger.info("stopped");
+      process.exit(0);
+    });
+    (http as import("node:http").Server).closeIdleConnections?.();
+    // A stuck request must not keep the process alive for ever.
+    setTimeout(() => {
+      logger.warn("requests still in flight after 10 s; exiting");
+      process.exit(1);
+    }, 10_000).unref();
+  };
+  process.on("SIGINT", () => shutdown("SIGINT"));
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
 }
 
 await main();

@@ -76,7 +76,26 @@ function typeBonus(type: QuestionType, sentence: string): number {
  * still count against coverage: a question about "Hồ Chí Minh" is not answered by a passage
  * about Hà Nội just because the other words match.
  */
-function questionTerms(question: string, retrieval: Retrieval, abbreviations: AbbreviationGroups) {
+// In a number question these words frame the figure ("chỉ tiêu tăng trưởng" asks for the growth
+// figure); the counted thing ("tăng trưởng") is what the answer must be about.
+const NUMBER_FRAME = new Set([
+  "chi",
+  "tieu",
+  "muc",
+  "chi tieu",
+  "muc tieu",
+  "con so",
+  "so luong",
+  "ty le",
+  "muc",
+]);
+
+function questionTerms(
+  question: string,
+  retrieval: Retrieval,
+  abbreviations: AbbreviationGroups,
+  type: QuestionType,
+) {
   // Syllables of abbreviation forms ("NQ", "ĐH", "14") are matched through their other forms.
   const abbreviationSyllables = new Set(abbreviations.flat().flatMap((form) => syllables(form)));
   const weightByFolded = new Map(retrieval.terms.map((t) => [t.term, t.weight]));
@@ -90,7 +109,9 @@ function questionTerms(question: string, retrieval: Retrieval, abbreviations: Ab
     const known = weightByFolded.get(f);
     // Unknown bigrams are mostly two question words side by side; unknown syllables are real gaps.
     const unknownWeight = isBigram || abbreviationSyllables.has(f) ? 0 : maxWeight;
-    const weight = touchesQuestionWord(f) ? Math.min(known ?? 0, 0.2) : (known ?? unknownWeight);
+    let weight = touchesQuestionWord(f) ? Math.min(known ?? 0, 0.2) : (known ?? unknownWeight);
+    if (type === "number" && f.split(" ").some((part) => NUMBER_FRAME.has(part) || NUMBER_FRAME.has(f)))
+      weight *= 0.3;
     if (weight > 0 && !terms.has(f)) terms.set(f, { marked: markedTerms[i] as string, weight });
   });
   return terms;
@@ -127,24 +148,40 @@ function coverage(
   return { coverage: total > 0 ? hit / total : 0, covered };
 }
 
+/**
+ * The clause of a sentence (split at ";") that best answers: for a number question, only clauses
+ * that hold a number compete, so "các chỉ tiêu tăng trưởng GDP, GRDP" does not answer "bao nhiêu".
+ */
+function bestClause(
+  sentence: string,
+  terms: Map<string, { marked: string; weight: number }>,
+  type: QuestionType,
+  abbreviations?: AbbreviationGroups,
+): { index: number; clauses: string[]; score: number } {
+  const clauses = sentence.split(/(?<=;)\s+/);
+  let index = 0;
+  let score = Number.NEGATIVE_INFINITY;
+  clauses.forEach((clause, i) => {
+    let s = coverage(clause, terms, abbreviations).coverage + typeBonus(type, clause);
+    if (type === "number" && !/\d/.test(clause) && clauses.length > 1) s -= 0.3;
+    if (s > score) {
+      score = s;
+      index = i;
+    }
+  });
+  return { index, clauses, score };
+}
+
 /** Long sentences are cut to the clause that answers, for reading on a phone; the quote stays whole. */
 function displayText(
   sentence: string,
   terms: Map<string, { marked: string; weight: number }>,
   type: QuestionType,
+  abbreviations?: AbbreviationGroups,
 ) {
   const words = sentence.split(/\s+/).length;
-  const clauses = sentence.split(/(?<=;)\s+/);
+  const { index: best, clauses } = bestClause(sentence, terms, type, abbreviations);
   if (words <= 45 || clauses.length < 2) return sentence;
-  let best = 0;
-  let bestScore = -1;
-  clauses.forEach((clause, i) => {
-    const s = coverage(clause, terms).coverage + typeBonus(type, clause);
-    if (s > bestScore) {
-      bestScore = s;
-      best = i;
-    }
-  });
   const clause = (clauses[best] as string).replace(/;$/, "");
   return `${best > 0 ? "… " : ""}${clause}${best < clauses.length - 1 ? " …" : ""}`;
 }
@@ -160,7 +197,7 @@ export function answerExtractively(
   options: ExtractiveOptions,
 ): ExtractiveAnswer {
   const type = options.type ?? questionType(question);
-  const terms = questionTerms(question, retrieval, options.abbreviations ?? []);
+  const terms = questionTerms(question, retrieval, options.abbreviations ?? [], type);
   const candidates: Candidate[] = [];
   retrieval.passages.slice(0, options.passages ?? 5).forEach((passage, rank) => {
     for (const s of passageSentences(passage)) {
@@ -169,15 +206,7 @@ export function answerExtractively(
       // The answer to a pointed question usually sits in one clause of a long sentence: a clause
       // that holds both the asked-about terms and the kind of answer wanted beats a sentence that
       // spreads the same words over unrelated clauses.
-      let clauseScore = c.coverage + typeBonus(type, s.text);
-      const clauses = s.text.split(/(?<=;)\s+/);
-      if (clauses.length > 1) {
-        clauseScore = Math.max(
-          ...clauses.map(
-            (clause) => coverage(clause, terms, options.abbreviations).coverage + typeBonus(type, clause),
-          ),
-        );
-      }
+      const clauseScore = bestClause(s.text, terms, type, options.abbreviations).score;
       candidates.push({
         passage,
         rank,
@@ -211,6 +240,8 @@ export function answerExtractively(
   }
   chosen.sort((a, b) => a.rank - b.rank || a.index - b.index);
   const citations = chosen.map((c, i) => toCitation(i + 1, c.passage, c.text));
-  const answer = chosen.map((c, i) => `${displayText(c.text, terms, type)} [${i + 1}]`).join(" ");
+  const answer = chosen
+    .map((c, i) => `${displayText(c.text, terms, type, options.abbreviations)} [${i + 1}]`)
+    .join(" ");
   return { found: true, answer, citations, support };
 }

@@ -47,6 +47,21 @@ export interface CorpusStats {
   avgdlUsed: number | null;
 }
 
+export interface PassageText {
+  chunkId: string;
+  ordinal: number;
+  headingPath: string[];
+  text: string;
+  sentences: { start: number; end: number; caption: boolean }[];
+}
+
+export interface PassageView {
+  passage: PassageText;
+  document: { id: number; path: string; title: string; url?: string; publisher?: string; published?: string };
+  previous?: PassageText;
+  next?: PassageText;
+}
+
 /** Recompute the stored BM25 weights when the live average passage length drifts this far. */
 const AVGDL_DRIFT = 0.1;
 
@@ -89,15 +104,18 @@ export function createCorpusStore(db: Database) {
     await tx.query("DELETE FROM documents WHERE id = $1", [documentId]);
   }
 
-  async function insertChunks(
+  /**
+   * Inserts a document with its chunks, adds their terms to the document frequencies and their
+   * lengths to the corpus totals: one statement (data-modifying CTEs), so one round trip instead
+   * of four. It runs inside the caller's transaction, which already holds the corpus_stats row.
+   */
+  async function insertDocument(
     tx: Queryable,
-    documentId: number,
-    chunks: Chunk[],
+    input: DocumentInput,
     counts: TermCounts[],
     avgdl: number,
-  ): Promise<void> {
-    if (chunks.length === 0) return;
-    const rows = chunks.map((chunk, i) => {
+  ): Promise<number> {
+    const rows = input.chunks.map((chunk, i) => {
       const c = counts[i] as TermCounts;
       return {
         id: chunk.id,
@@ -113,26 +131,46 @@ export function createCorpusStore(db: Database) {
         lexical: toSparsevec(documentWeights(c, avgdl)),
       };
     });
-    await tx.query(
-      `INSERT INTO chunks (id, document_id, ordinal, heading_path, text, folded, start_offset, end_offset,
-                           sentences, length, terms, lexical)
-       SELECT r.id, $1, r.ordinal, r.heading_path, r.text, r.folded, r.start_offset, r.end_offset,
-              r.sentences, r.length, r.terms::int[], r.lexical::sparsevec
-         FROM jsonb_to_recordset($2::jsonb) AS r(id text, ordinal int, heading_path jsonb, text text,
-              folded text, start_offset int, end_offset int, sentences jsonb, length int, terms text, lexical text)`,
-      [documentId, JSON.stringify(rows)],
-    );
     const df = new Map<number, number>();
     for (const c of counts) for (const term of c.tf.keys()) df.set(term, (df.get(term) ?? 0) + 1);
-    await tx.query(
-      `INSERT INTO term_stats (term, df) SELECT * FROM unnest($1::int[], $2::int[])
-       ON CONFLICT (term) DO UPDATE SET df = term_stats.df + EXCLUDED.df`,
-      [[...df.keys()], [...df.values()]],
+    // In term order, so that concurrent writers lock term_stats rows in the same order.
+    const terms = [...df.keys()].sort((a, b) => a - b);
+    const [doc] = await tx.query<{ id: number }>(
+      `WITH doc AS (
+         INSERT INTO documents (path, title, url, publisher, author, published, content_hash, body)
+         VALUES ($1, $2, $3, $4, $5, $6::date, $7, $8) RETURNING id
+       ), passages AS (
+         INSERT INTO chunks (id, document_id, ordinal, heading_path, text, folded, start_offset, end_offset,
+                             sentences, length, terms, lexical)
+         SELECT r.id, doc.id, r.ordinal, r.heading_path, r.text, r.folded, r.start_offset, r.end_offset,
+                r.sentences, r.length, r.terms::int[], r.lexical::sparsevec
+           FROM doc, jsonb_to_recordset($9::jsonb) AS r(id text, ordinal int, heading_path jsonb, text text,
+                folded text, start_offset int, end_offset int, sentences jsonb, length int, terms text,
+                lexical text)
+       ), frequencies AS (
+         INSERT INTO term_stats (term, df) SELECT * FROM unnest($10::int[], $11::int[])
+         ON CONFLICT (term) DO UPDATE SET df = term_stats.df + EXCLUDED.df
+       ), totals AS (
+         UPDATE corpus_stats SET chunk_count = chunk_count + $12, length_total = length_total + $13
+       )
+       SELECT id FROM doc`,
+      [
+        input.path,
+        input.title,
+        input.url ?? null,
+        input.publisher ?? null,
+        input.author ?? null,
+        input.published ?? null,
+        input.contentHash,
+        input.body,
+        JSON.stringify(rows),
+        terms,
+        terms.map((t) => df.get(t)),
+        input.chunks.length,
+        counts.reduce((n, c) => n + c.length, 0),
+      ],
     );
-    await tx.query(
-      "UPDATE corpus_stats SET chunk_count = chunk_count + $1, length_total = length_total + $2",
-      [chunks.length, counts.reduce((n, c) => n + c.length, 0)],
-    );
+    return (doc as { id: number }).id;
   }
 
   async function insertVectors(tx: Queryable, embedderId: string, chunkIds: string[], vectors: number[][]) {
@@ -194,21 +232,7 @@ export function createCorpusStore(db: Database) {
         const avgdl = await avgdlUsed(tx, () =>
           counts.length ? counts.reduce((n, c) => n + c.length, 0) / counts.length : 1,
         );
-        const [doc] = await tx.query<{ id: number }>(
-          `INSERT INTO documents (path, title, url, publisher, author, published, content_hash, body)
-           VALUES ($1, $2, $3, $4, $5, $6::date, $7, $8) RETURNING id`,
-          [
-            input.path,
-            input.title,
-            input.url ?? null,
-            input.publisher ?? null,
-            input.author ?? null,
-            input.published ?? null,
-            input.contentHash,
-            input.body,
-          ],
-        );
-        await insertChunks(tx, (doc as { id: number }).id, input.chunks, counts, avgdl);
+        await insertDocument(tx, input, counts, avgdl);
         if (dense) {
           await insertVectors(
             tx,
@@ -279,6 +303,57 @@ export function createCorpusStore(db: Database) {
         await tx.query("UPDATE corpus_stats SET avgdl_used = $1", [avgdl]);
         return updates.length;
       });
+    },
+
+    /** A passage with its neighbours in the same document, for "show source". */
+    async getPassage(chunkId: string): Promise<PassageView | undefined> {
+      const rows = await db.query<{
+        id: string;
+        ordinal: number;
+        heading_path: string[];
+        text: string;
+        sentences: { start: number; end: number; caption: boolean }[];
+        document_id: number;
+        path: string;
+        title: string;
+        url: string | null;
+        publisher: string | null;
+        published: string | null;
+        role: "self" | "previous" | "next";
+      }>(
+        `WITH target AS (SELECT document_id, ordinal FROM chunks WHERE id = $1)
+         SELECT c.id, c.ordinal, c.heading_path, c.text, c.sentences, d.id AS document_id, d.path, d.title, d.url,
+                d.publisher, d.published::text AS published,
+                CASE WHEN c.ordinal = t.ordinal THEN 'self' WHEN c.ordinal < t.ordinal THEN 'previous' ELSE 'next' END AS role
+           FROM target t JOIN chunks c ON c.document_id = t.document_id AND c.ordinal BETWEEN t.ordinal - 1 AND t.ordinal + 1
+           JOIN documents d ON d.id = c.document_id
+          ORDER BY c.ordinal`,
+        [chunkId],
+      );
+      const toView = (r: (typeof rows)[number]) => ({
+        chunkId: r.id,
+        ordinal: r.ordinal,
+        headingPath: r.heading_path,
+        text: r.text,
+        sentences: r.sentences,
+      });
+      const self = rows.find((r) => r.role === "self");
+      if (!self) return undefined;
+      const previous = rows.find((r) => r.role === "previous");
+      const next = rows.find((r) => r.role === "next");
+      return {
+        passage: toView(self),
+        document: {
+          id: self.document_id,
+          path: self.path,
+          title: self.title,
+          url: self.url ?? undefined,
+          publisher: self.publisher ?? undefined,
+          published: self.published ?? undefined,
+        },
+        ...(previous ? { previous: toView(previous) } : {}),
+        ...(next ? { next: toView(next) } : {}),
+      };
     },
 
     async activeEmbedders(): Promise<EmbedderInfo[]> {

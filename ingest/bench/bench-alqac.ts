@@ -1,0 +1,150 @@
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { z } from "zod";
+import { type AlqacLaw, readAlqacLaws } from "../alqac.ts";
+import { errorMessage } from "../run-ingest.ts";
+import {
+  adminUrlFrom,
+  type BenchDoc,
+  type BenchQuery,
+  type BenchResult,
+  benchDocSchema,
+  benchQuerySchema,
+  closeOnSignal,
+  commonArgs,
+  commonOptions,
+  formatTable,
+  parseCli,
+  prepareRetrievalBench,
+  readJsonl,
+  summarize,
+  warnAbout,
+} from "./bench-retrieval.ts";
+
+/**
+ * The retrieval benchmark on ALQAC 2023 (../shared/bench/alqac2023, read at run time, never copied
+ * into the repository): one document per law article, the 100 training questions, run twice on
+ * one ingested store: as typed, and typed without diacritics.
+ */
+const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
+export const DEFAULT_ALQAC_DIR = resolve(REPO_ROOT, "../shared/bench/alqac2023");
+
+const trainSchema = z.array(
+  z.object({
+    question_id: z.string().min(1),
+    text: z.string().min(1),
+    relevant_articles: z.array(z.object({ law_id: z.string().min(1), article_id: z.string().min(1) })).min(1),
+  }),
+);
+
+export const alqacDocId = (lawId: string, articleId: string) => `${lawId}#${articleId}`;
+
+/** One document per non-empty article: id `<law_id>#<article_id>`, title `<law_id> Điều <article_id>`. */
+export function alqacDocs(laws: AlqacLaw[]): BenchDoc[] {
+  return laws.flatMap((law) =>
+    law.articles
+      .filter((a) => a.text.trim() !== "")
+      .map((a) => ({ id: alqacDocId(law.id, a.id), title: `${law.id} Điều ${a.id}`, text: a.text })),
+  );
+}
+
+export async function readAlqacQueries(path: string): Promise<BenchQuery[]> {
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(path, "utf8"));
+  } catch (error) {
+    throw new Error(`${path}: ${errorMessage(error)}`);
+  }
+  const parsed = trainSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`${path} is not ALQAC training data: at ${issue?.path.join(".")}: ${issue?.message}`);
+  }
+  return parsed.data.map((q) => ({
+    id: q.question_id,
+    q: q.text,
+    relevant: q.relevant_articles.map((r) => alqacDocId(r.law_id, r.article_id)),
+  }));
+}
+
+const toJsonl = (rows: unknown[]) => `${rows.map((r) => JSON.stringify(r)).join("\n")}\n`;
+
+/** Writes docs.jsonl and queries.jsonl into `dir`; returns their paths. */
+export async function writeAlqacJsonl(
+  alqacDir: string,
+  dir: string,
+): Promise<{ docs: string; queries: string }> {
+  const laws = await readAlqacLaws(join(alqacDir, "law.json"));
+  const queries = await readAlqacQueries(join(alqacDir, "train.json"));
+  const paths = { docs: join(dir, "docs.jsonl"), queries: join(dir, "queries.jsonl") };
+  await writeFile(paths.docs, toJsonl(alqacDocs(laws)), "utf8");
+  await writeFile(paths.queries, toJsonl(queries), "utf8");
+  return paths;
+}
+
+const USAGE = `Usage: npm run bench:alqac -- [--engine pglite|postgres] [--baselines] [--json] [--k 10]
+                            [--alqac DIR] [--database-url URL]
+
+The retrieval benchmark on ALQAC 2023 (law.json + train.json), as typed and without diacritics.
+  --alqac DIR         folder of law.json and train.json (default: ../shared/bench/alqac2023 from the repo root)
+  other options as for bench:retrieval; --json prints {"typed": {...}, "folded": {...}}`;
+
+async function main(): Promise<void> {
+  const args = parseCli(
+    process.argv.slice(2),
+    { ...commonOptions, alqac: { type: "string" } },
+    z.object({ ...commonArgs, alqac: z.string().min(1).optional() }),
+    USAGE,
+  );
+  if (args.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const alqacDir = resolve(args.alqac ?? DEFAULT_ALQAC_DIR);
+  const tmp = await mkdtemp(join(tmpdir(), "sotay-bench-alqac-jsonl-"));
+  let docs: BenchDoc[];
+  let queries: BenchQuery[];
+  try {
+    const paths = await writeAlqacJsonl(alqacDir, tmp);
+    docs = await readJsonl(paths.docs, benchDocSchema);
+    queries = await readJsonl(paths.queries, benchQuerySchema);
+  } catch (error) {
+    await rm(tmp, { recursive: true, force: true });
+    process.stderr.write(`${errorMessage(error)} (use --alqac DIR)\n`);
+    process.exit(2);
+  }
+  await rm(tmp, { recursive: true, force: true });
+
+  const release = closeOnSignal();
+  const prepared = await prepareRetrievalBench({
+    docs,
+    engine: args.engine,
+    databaseUrl: adminUrlFrom(args["database-url"]),
+  });
+  let typed: BenchResult;
+  let folded: BenchResult;
+  try {
+    const options = { k: args.k, baselines: args.baselines };
+    typed = await prepared.run(queries, options);
+    folded = await prepared.run(queries, { ...options, foldQueries: true });
+  } finally {
+    await prepared.close();
+    release();
+  }
+  warnAbout(typed);
+  if (args.json) {
+    process.stdout.write(`${JSON.stringify({ typed: summarize(typed), folded: summarize(folded) })}\n`);
+    return;
+  }
+  process.stdout.write(`ALQAC 2023, as typed\n${formatTable(typed)}\n\n`);
+  process.stdout.write(`ALQAC 2023, typed without diacritics\n${formatTable(folded)}\n`);
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((error) => {
+    process.stderr.write(`${errorMessage(error)}\n`);
+    process.exit(1);
+  });
+}

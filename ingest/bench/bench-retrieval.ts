@@ -1,0 +1,678 @@
+import { createHash, randomBytes } from "node:crypto";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import MiniSearch from "minisearch";
+import pg from "pg";
+import { z } from "zod";
+import { createLogger } from "../../src/logger.ts";
+import { createRetriever } from "../../src/retrieval/retriever.ts";
+import type { CorpusStore } from "../../src/store/corpus-store.ts";
+import { openStore } from "../../src/store/open-store.ts";
+import { errorMessage, runIngest } from "../run-ingest.ts";
+
+/**
+ * Retrieval quality and latency of the offline retriever (BM25 in the store, no dense embedder)
+ * on any docs/queries set, optionally next to two baselines on the very same passages: MiniSearch
+ * (in-memory BM25, default tokenizer) and PostgreSQL full-text search ranked by ts_rank.
+ *
+ * Scoring: a query's rank is the 1-based position of the first retrieved passage that belongs to
+ * one of its relevant documents. Passages are not deduplicated by document: two passages of the
+ * same (irrelevant) document take two ranks. R@n = share of queries with rank ≤ n; MRR@10 = mean
+ * of 1/rank over queries with rank ≤ 10, 0 for the others. Latency is the wall clock of one
+ * retrieve() (or one baseline search), measured after WARMUP untimed calls; percentiles by the
+ * nearest-rank method.
+ */
+
+export const DEFAULT_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres";
+export const WARMUP = 20;
+const CUTOFFS = [1, 5, 10] as const;
+
+export const ENGINES = ["pglite", "postgres"] as const;
+export type Engine = (typeof ENGINES)[number];
+
+const nonBlank = z.string().refine((s) => s.trim() !== "", "must not be blank");
+
+export const benchDocSchema = z.object({ id: nonBlank, title: z.string(), text: z.string() });
+export const benchQuerySchema = z.object({ id: nonBlank, q: nonBlank, relevant: z.array(nonBlank).min(1) });
+
+export type BenchDoc = z.infer<typeof benchDocSchema>;
+export type BenchQuery = z.infer<typeof benchQuerySchema>;
+
+/** One object per non-blank line; a bad line throws with its file and line number. */
+export function parseJsonl<T>(content: string, schema: z.ZodType<T>, source: string): T[] {
+  const out: T[] = [];
+  const lines = content.split(/\r\n|\r|\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const line = (lines[i] ?? "").trim();
+    if (line === "") continue;
+    let json: unknown;
+    try {
+      json = JSON.parse(line);
+    } catch (error) {
+      throw new Error(`${source}:${i + 1}: not valid JSON (${errorMessage(error)})`);
+    }
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const where = issue?.path.length ? `${issue.path.join(".")}: ` : "";
+      throw new Error(`${source}:${i + 1}: ${where}${issue?.message ?? "invalid"}`);
+    }
+    out.push(parsed.data);
+  }
+  return out;
+}
+
+export async function readJsonl<T>(path: string, schema: z.ZodType<T>): Promise<T[]> {
+  return parseJsonl(await readFile(path, "utf8"), schema, path);
+}
+
+/** Doc ids must be unique (the JSONL line of the second one is named). */
+export function checkDocs(docs: BenchDoc[], source = "docs"): void {
+  const seen = new Map<string, number>();
+  docs.forEach((d, i) => {
+    const first = seen.get(d.id);
+    if (first !== undefined)
+      throw new Error(`${source}: document id "${d.id}" appears twice (#${first + 1}, #${i + 1})`);
+    seen.set(d.id, i);
+  });
+}
+
+/** A question as typed without diacritics: NFD, combining marks removed, đ→d; case kept. */
+export function foldQuery(text: string): string {
+  return text
+    .replace(/đ/g, "d")
+    .replace(/Đ/g, "D")
+    .normalize("NFD")
+    .replace(/\p{M}+/gu, "")
+    .normalize("NFC");
+}
+
+/** A file name stem from a document id: ASCII letters/digits and hyphens, never empty. */
+export function slugify(id: string): string {
+  const slug = foldQuery(id)
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "");
+  if (slug === "") return `doc-${hash(id)}`;
+  return slug.length > 100 ? `${slug.slice(0, 90)}-${hash(id)}` : slug;
+}
+
+const hash = (s: string) => createHash("sha256").update(s).digest("hex").slice(0, 8);
+
+/** Writes one `<slug>.txt` per document (title line, blank line, text); returns file path → doc id. */
+export async function writeDocsCorpus(docs: BenchDoc[], dir: string): Promise<Map<string, string>> {
+  const pathToId = new Map<string, string>();
+  for (const doc of docs) {
+    const stem = slugify(doc.id);
+    let path = `${stem}.txt`;
+    for (let n = 2; pathToId.has(path); n++) path = `${stem}-${n}.txt`;
+    pathToId.set(path, doc.id);
+    const title = doc.title.replace(/\s+/g, " ").trim();
+    await writeFile(join(dir, path), `${title ? `${title}\n\n` : ""}${doc.text}\n`, "utf8");
+  }
+  return pathToId;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Metrics
+
+export interface Metrics {
+  r1: number;
+  r5: number;
+  r10: number;
+  mrr10: number;
+}
+
+/** 1-based rank of the first relevant entry, or null. Each entry is one passage's document id. */
+export function firstRelevantRank(
+  docIds: readonly (string | undefined)[],
+  relevant: readonly string[],
+): number | null {
+  const wanted = new Set(relevant);
+  const i = docIds.findIndex((id) => id !== undefined && wanted.has(id));
+  return i < 0 ? null : i + 1;
+}
+
+export function computeMetrics(ranks: readonly (number | null)[]): Metrics {
+  const n = ranks.length;
+  if (n === 0) return { r1: 0, r5: 0, r10: 0, mrr10: 0 };
+  const within = (c: number) => ranks.filter((r) => r !== null && r <= c).length / n;
+  const [r1, r5, r10] = CUTOFFS.map(within) as [number, number, number];
+  const mrr10 = ranks.reduce<number>((s, r) => s + (r !== null && r <= 10 ? 1 / r : 0), 0) / n;
+  return { r1, r5, r10, mrr10 };
+}
+
+/** Nearest-rank percentile (p in 0..100) of a list of durations. */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[index] as number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Results
+
+export interface QueryOutcome {
+  id: string;
+  /** the query as searched (folded when foldQueries) */
+  q: string;
+  rank: number | null;
+  /** document id of each retrieved passage, best first (duplicates kept) */
+  docs: (string | undefined)[];
+  ms: number;
+}
+
+export interface MethodResult extends Metrics {
+  name: string;
+  p50ms: number;
+  p95ms: number;
+  perQuery: QueryOutcome[];
+}
+
+export interface BenchResult extends Metrics {
+  engine: Engine;
+  docs: number;
+  chunks: number;
+  queries: number;
+  foldQueries: boolean;
+  k: number;
+  p50ms: number;
+  p95ms: number;
+  perQuery: QueryOutcome[];
+  baselines: MethodResult[];
+  /** documents the ingest could not read */
+  failed: { id: string; error: string }[];
+  /** relevant ids that name no document of the set */
+  unknownRelevant: string[];
+}
+
+const round = (x: number, digits: number) => Number(x.toFixed(digits));
+
+/** The `--json` object: metrics only, no per-query detail. */
+export function summarize(result: BenchResult) {
+  const m = (r: Metrics & { p50ms: number; p95ms: number }) => ({
+    r1: round(r.r1, 4),
+    r5: round(r.r5, 4),
+    r10: round(r.r10, 4),
+    mrr10: round(r.mrr10, 4),
+    p50ms: round(r.p50ms, 2),
+    p95ms: round(r.p95ms, 2),
+  });
+  return {
+    engine: result.engine,
+    docs: result.docs,
+    chunks: result.chunks,
+    queries: result.queries,
+    ...m(result),
+    baselines: result.baselines.map((b) => ({ name: b.name, ...m(b) })),
+  };
+}
+
+export function formatTable(result: BenchResult, heading?: string): string {
+  const rows = [{ name: "retriever (BM25 in store)", ...result }, ...result.baselines].map((r) => [
+    r.name,
+    r.r1.toFixed(3),
+    r.r5.toFixed(3),
+    r.r10.toFixed(3),
+    r.mrr10.toFixed(3),
+    r.p50ms.toFixed(2),
+    r.p95ms.toFixed(2),
+  ]);
+  const header = ["method", "R@1", "R@5", "R@10", "MRR@10", "p50 ms", "p95 ms"];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? "").length)));
+  const line = (cells: string[]) =>
+    `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join(" | ")} |`;
+  const rule = `|${widths.map((w, i) => (i === 0 ? `${"-".repeat(w + 2)}` : `${"-".repeat(w + 1)}:`)).join("|")}|`;
+  const title =
+    heading ??
+    `${result.engine}: ${result.docs} docs, ${result.chunks} passages, ${result.queries} queries` +
+      `${result.foldQueries ? " (typed without diacritics)" : ""}, k=${result.k}`;
+  const notes: string[] = [];
+  if (result.failed.length > 0) notes.push(`${result.failed.length} document(s) failed to ingest`);
+  if (result.unknownRelevant.length > 0)
+    notes.push(`${result.unknownRelevant.length} relevant id(s) name no document`);
+  return [title, "", line(header), rule, ...rows.map(line), ...notes.map((n) => `Note: ${n}`)].join("\n");
+}
+
+// ---------------------------------------------------------------------------------------------
+// The store: ingested once, queried many times
+
+export interface PrepareOptions {
+  docs: BenchDoc[];
+  engine?: Engine;
+  /** PostgreSQL admin connection: a throw-away database is created on its server and dropped */
+  databaseUrl?: string;
+}
+
+export interface RunOptions {
+  /** passages retrieved per query (default 10) */
+  k?: number;
+  baselines?: boolean;
+  foldQueries?: boolean;
+  /** untimed calls before timing starts (default WARMUP) */
+  warmup?: number;
+}
+
+export interface PreparedBench {
+  engine: Engine;
+  docs: number;
+  chunks: number;
+  store: CorpusStore;
+  run(queries: BenchQuery[], options?: RunOptions): Promise<BenchResult>;
+  /** closes the store and removes it (temp folder or temp database); safe to call twice */
+  close(): Promise<void>;
+}
+
+async function withAdmin<T>(adminUrl: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 5_000 });
+  client.on("error", () => {});
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+/**
+ * A fresh empty store of the engine. How to remove it is handed to `onDispose` before anything is
+ * created (the database is dropped with IF EXISTS), so an interruption at any point can clean up.
+ */
+async function openFreshStore(
+  engine: Engine,
+  adminUrl: string,
+  onDispose: (dispose: () => Promise<void>) => void,
+): Promise<CorpusStore> {
+  let store: CorpusStore | undefined;
+  const closeStore = async () => {
+    await store?.db.close().catch(() => {});
+    store = undefined;
+  };
+  if (engine === "pglite") {
+    const dir = await mkdtemp(join(tmpdir(), "sotay-bench-retrieval-pglite-"));
+    onDispose(async () => {
+      await closeStore();
+      await rm(dir, { recursive: true, force: true });
+    });
+    store = await openStore({ DATA_DIR: dir, DATABASE_URL: undefined });
+    return store;
+  }
+  const name = `sotay_bench_${randomBytes(6).toString("hex")}`;
+  onDispose(async () => {
+    await closeStore();
+    try {
+      await withAdmin(adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+    } catch (error) {
+      throw new Error(`could not drop database ${name}, drop it by hand: ${errorMessage(error)}`);
+    }
+  });
+  await withAdmin(adminUrl, (c) => c.query(`CREATE DATABASE ${name}`));
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  store = await openStore({ DATABASE_URL: url.toString(), DATA_DIR: "" });
+  return store;
+}
+
+/** Benchmarks whose store exists right now: closeOnSignal removes them on Ctrl-C. */
+const openBenches = new Set<() => Promise<void>>();
+
+interface ChunkRow {
+  id: string;
+  text: string;
+  path: string;
+}
+
+type Search = (q: string, k: number) => Promise<(string | undefined)[]>;
+
+/** Ingests the documents into a fresh store of the engine; the result can be queried many times. */
+export async function prepareRetrievalBench(options: PrepareOptions): Promise<PreparedBench> {
+  const engine = options.engine ?? "pglite";
+  checkDocs(options.docs);
+  let corpusDir: string | undefined;
+  let disposeStore: (() => Promise<void>) | undefined;
+  // Every caller (the run, a failed ingest, a Ctrl-C) waits for the one removal to finish.
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      openBenches.delete(close);
+      try {
+        await disposeStore?.();
+      } finally {
+        if (corpusDir) await rm(corpusDir, { recursive: true, force: true });
+      }
+    })();
+    return closing;
+  };
+  openBenches.add(close);
+  try {
+    corpusDir = await mkdtemp(join(tmpdir(), "sotay-bench-retrieval-corpus-"));
+    const pathToId = await writeDocsCorpus(options.docs, corpusDir);
+    const store = await openFreshStore(engine, options.databaseUrl ?? DEFAULT_ADMIN_URL, (dispose) => {
+      disposeStore = dispose;
+    });
+    const summary = await runIngest({ store, corpusDir, logger: createLogger("silent") });
+    const failed = summary.documents.failed.map((f) => ({
+      id: pathToId.get(f.path) ?? f.path,
+      error: f.error,
+    }));
+    const stats = await store.stats();
+    const docIds = new Set(options.docs.map((d) => d.id));
+    const retriever = createRetriever({ db: store.db });
+
+    let chunkRows: ChunkRow[] | undefined;
+    const chunks = async () => {
+      chunkRows ??= await store.db.query<ChunkRow>(
+        "SELECT c.id, c.text, d.path FROM chunks c JOIN documents d ON d.id = c.document_id ORDER BY c.id",
+      );
+      return chunkRows;
+    };
+
+    const ours: Search = async (q, k) =>
+      (await retriever.retrieve(q, { k })).passages.map((p) => pathToId.get(p.document.path));
+
+    let minisearch: Search | undefined;
+    const miniSearch = async (): Promise<Search> => {
+      if (minisearch) return minisearch;
+      const rows = await chunks();
+      const docOf = new Map(rows.map((r) => [r.id, pathToId.get(r.path)]));
+      // What a JS developer would write: defaults everywhere (tokenizer, BM25 parameters, OR).
+      const index = new MiniSearch<ChunkRow>({ fields: ["text"], idField: "id" });
+      index.addAll(rows);
+      minisearch = async (q, k) =>
+        index
+          .search(q)
+          .slice(0, k)
+          .map((r) => docOf.get(String(r.id)));
+      return minisearch;
+    };
+
+    let fts: Search | undefined;
+    const fullText = async (): Promise<Search> => {
+      if (fts) return fts;
+      // The tsvector of every passage, precomputed with a GIN index as anyone would deploy it; a
+      // side table so that the retriever's `chunks` rows (and so its scans) are left untouched.
+      await store.db.exec(`
+        CREATE TABLE bench_fts AS
+          SELECT c.id, d.path, to_tsvector('simple', c.text) AS tsv
+            FROM chunks c JOIN documents d ON d.id = c.document_id;
+        CREATE INDEX bench_fts_gin ON bench_fts USING gin (tsv);
+        ANALYZE bench_fts;`);
+      fts = async (q, k) => {
+        const words = [
+          ...new Set(
+            q
+              .normalize("NFC")
+              .split(/[^\p{L}\p{N}]+/u)
+              .filter(Boolean),
+          ),
+        ];
+        if (words.length === 0) return [];
+        const rows = await store.db.query<{ path: string }>(
+          `SELECT path FROM bench_fts, to_tsquery('simple', $1) AS query
+            WHERE tsv @@ query ORDER BY ts_rank(tsv, query) DESC, id LIMIT $2`,
+          [words.join(" | "), k],
+        );
+        return rows.map((r) => pathToId.get(r.path));
+      };
+      return fts;
+    };
+
+    async function measure(
+      name: string,
+      search: Search,
+      queries: BenchQuery[],
+      k: number,
+      warmup: number,
+    ): Promise<MethodResult> {
+      for (let i = 0; i < warmup && queries.length > 0; i++) {
+        await search((queries[i % queries.length] as BenchQuery).q, k);
+      }
+      const perQuery: QueryOutcome[] = [];
+      for (const query of queries) {
+        const t = performance.now();
+        const docs = await search(query.q, k);
+        const ms = performance.now() - t;
+        perQuery.push({ id: query.id, q: query.q, rank: firstRelevantRank(docs, query.relevant), docs, ms });
+      }
+      const ms = perQuery.map((p) => p.ms);
+      return {
+        name,
+        ...computeMetrics(perQuery.map((p) => p.rank)),
+        p50ms: percentile(ms, 50),
+        p95ms: percentile(ms, 95),
+        perQuery,
+      };
+    }
+
+    return {
+      engine,
+      docs: stats.documents,
+      chunks: stats.chunks,
+      store,
+      close,
+      async run(input, runOptions = {}) {
+        if (closing) throw new Error("the benchmark store is closed");
+        const k = runOptions.k ?? 10;
+        const warmup = runOptions.warmup ?? WARMUP;
+        const foldQueries = runOptions.foldQueries ?? false;
+        const queries = foldQueries ? input.map((q) => ({ ...q, q: foldQuery(q.q) })) : input;
+        const unknownRelevant = [
+          ...new Set(queries.flatMap((q) => q.relevant).filter((id) => !docIds.has(id))),
+        ];
+        const main = await measure("retriever", ours, queries, k, warmup);
+        const baselines: MethodResult[] = [];
+        if (runOptions.baselines) {
+          baselines.push(
+            await measure("minisearch (defaults, in memory)", await miniSearch(), queries, k, warmup),
+          );
+          baselines.push(
+            await measure("postgres fts (simple, ts_rank, OR)", await fullText(), queries, k, warmup),
+          );
+        }
+        const { name: _name, ...metrics } = main;
+        return {
+          engine,
+          docs: stats.documents,
+          chunks: stats.chunks,
+          queries: queries.length,
+          foldQueries,
+          k,
+          ...metrics,
+          baselines,
+          failed,
+          unknownRelevant,
+        };
+      },
+    };
+  } catch (error) {
+    await close().catch(() => {});
+    throw error;
+  }
+}
+
+export interface RetrievalBenchOptions extends PrepareOptions, RunOptions {
+  queries: BenchQuery[];
+}
+
+/** Ingest once, run the queries once, remove the store. */
+export async function runRetrievalBench(options: RetrievalBenchOptions): Promise<BenchResult> {
+  const prepared = await prepareRetrievalBench(options);
+  try {
+    return await prepared.run(options.queries, options);
+  } finally {
+    await prepared.close();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Command line (shared with bench-alqac)
+
+const postgresUrl = z.string().regex(/^postgres(ql)?:\/\//, "must start with postgres:// or postgresql://");
+const emptyToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
+const envSchema = z.object({
+  BENCH_DATABASE_URL: z.preprocess(emptyToUndefined, postgresUrl.optional()),
+  TEST_DATABASE_URL: z.preprocess(emptyToUndefined, postgresUrl.optional()),
+});
+
+export const commonArgs = {
+  json: z.boolean().default(false),
+  baselines: z.boolean().default(false),
+  k: z.coerce.number().int().min(1).max(1000).default(10),
+  engine: z.enum(ENGINES).default("pglite"),
+  "database-url": postgresUrl.optional(),
+  help: z.boolean().default(false),
+};
+
+export const commonOptions = {
+  json: { type: "boolean" },
+  baselines: { type: "boolean" },
+  k: { type: "string" },
+  engine: { type: "string" },
+  "database-url": { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+/** Parses argv with node:util then zod; on error prints the message and usage, exits 2. */
+export function parseCli<S extends z.ZodObject>(
+  argv: string[],
+  options: NonNullable<Parameters<typeof parseArgs>[0]>["options"],
+  schema: S,
+  usage: string,
+): z.infer<S> {
+  try {
+    const { values } = parseArgs({ args: argv, options, strict: true, allowPositionals: false });
+    return schema.parse(values);
+  } catch (error) {
+    const message =
+      error instanceof z.ZodError
+        ? error.issues.map((i) => `--${i.path.join(".")}: ${i.message}`).join("; ")
+        : errorMessage(error);
+    process.stderr.write(`${message}\n\n${usage}\n`);
+    process.exit(2);
+  }
+}
+
+/** --database-url, else $BENCH_DATABASE_URL, $TEST_DATABASE_URL, else the local default. */
+export function adminUrlFrom(flag: string | undefined): string {
+  const env = envSchema.safeParse(process.env);
+  if (!env.success) {
+    const issue = env.error.issues[0];
+    process.stderr.write(`Invalid configuration: ${String(issue?.path[0])} ${issue?.message}\n`);
+    process.exit(2);
+  }
+  return flag ?? env.data.BENCH_DATABASE_URL ?? env.data.TEST_DATABASE_URL ?? DEFAULT_ADMIN_URL;
+}
+
+/**
+ * On Ctrl-C (or SIGTERM), removes every benchmark store that exists, also one still being
+ * ingested, so no temp database or folder is left behind. Returns the function that uninstalls it.
+ */
+export function closeOnSignal(): () => void {
+  const handler = () => {
+    process.stderr.write("\ninterrupted: removing the benchmark store…\n");
+    void Promise.allSettled([...openBenches].map((close) => close()))
+      .then((results) => {
+        for (const r of results)
+          if (r.status === "rejected") process.stderr.write(`${errorMessage(r.reason)}\n`);
+      })
+      .finally(() => process.exit(130));
+  };
+  process.once("SIGINT", handler);
+  process.once("SIGTERM", handler);
+  return () => {
+    process.off("SIGINT", handler);
+    process.off("SIGTERM", handler);
+  };
+}
+
+export function warnAbout(result: BenchResult): void {
+  for (const f of result.failed.slice(0, 5))
+    process.stderr.write(`warning: document ${f.id} failed: ${f.error}\n`);
+  if (result.unknownRelevant.length > 0) {
+    process.stderr.write(
+      `warning: ${result.unknownRelevant.length} relevant id(s) name no document: ${result.unknownRelevant.slice(0, 5).join(", ")}\n`,
+    );
+  }
+}
+
+const USAGE = `Usage: npm run bench:retrieval -- --docs D.jsonl --queries Q.jsonl [--json] [--baselines]
+                                [--fold-queries] [--k 10] [--engine pglite|postgres] [--database-url URL]
+
+Ingests the documents into a fresh store and measures the retriever: R@1, R@5, R@10, MRR@10 and the
+p50/p95 latency of retrieve() after ${WARMUP} untimed warm-up queries.
+  --docs FILE         JSON lines {"id","title","text"}
+  --queries FILE      JSON lines {"id","q","relevant":["docId", ...]}
+  --fold-queries      strip diacritics from every query first (NFD, marks removed, đ→d)
+  --baselines         also MiniSearch (defaults, in memory) and PostgreSQL ts_rank on the same passages
+  --k N               passages retrieved per query (default 10)
+  --engine E          pglite (a temp folder, default) or postgres (a temp database, dropped at the end)
+  --database-url URL  PostgreSQL admin connection for --engine postgres (default: $BENCH_DATABASE_URL,
+                      $TEST_DATABASE_URL, or ${DEFAULT_ADMIN_URL})
+  --json              print exactly one JSON object`;
+
+async function main(): Promise<void> {
+  const args = parseCli(
+    process.argv.slice(2),
+    {
+      ...commonOptions,
+      docs: { type: "string" },
+      queries: { type: "string" },
+      "fold-queries": { type: "boolean" },
+    },
+    z.object({
+      ...commonArgs,
+      docs: z.string().min(1).optional(),
+      queries: z.string().min(1).optional(),
+      "fold-queries": z.boolean().default(false),
+    }),
+    USAGE,
+  );
+  if (args.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  if (!args.docs || !args.queries) {
+    process.stderr.write(`--docs and --queries are required\n\n${USAGE}\n`);
+    process.exit(2);
+  }
+  let docs: BenchDoc[];
+  let queries: BenchQuery[];
+  try {
+    docs = await readJsonl(resolve(args.docs), benchDocSchema);
+    queries = await readJsonl(resolve(args.queries), benchQuerySchema);
+    checkDocs(docs, args.docs);
+  } catch (error) {
+    process.stderr.write(`${errorMessage(error)}\n`);
+    process.exit(2);
+  }
+  const release = closeOnSignal();
+  const prepared = await prepareRetrievalBench({
+    docs,
+    engine: args.engine,
+    databaseUrl: adminUrlFrom(args["database-url"]),
+  });
+  let result: BenchResult;
+  try {
+    result = await prepared.run(queries, {
+      k: args.k,
+      baselines: args.baselines,
+      foldQueries: args["fold-queries"],
+    });
+  } finally {
+    await prepared.close();
+    release();
+  }
+  warnAbout(result);
+  process.stdout.write(`${args.json ? JSON.stringify(summarize(result)) : formatTable(result)}\n`);
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((error) => {
+    process.stderr.write(`${errorMessage(error)}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,144 @@
+import { randomUUID } from "node:crypto";
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import type { Answerer } from "../answer/answerer.ts";
+import type { Logger } from "../logger.ts";
+import type { CorpusStore } from "../store/corpus-store.ts";
+import type { WebAssets } from "../web/build-assets.ts";
+import { askBodySchema, chunkIdSchema } from "./schemas.ts";
+
+export interface ServerDeps {
+  answerer: Answerer;
+  store: CorpusStore;
+  logger: Logger;
+  /** the chat page; absent, only the API is served */
+  web?: WebAssets;
+  options: { logQuestions: boolean; maxBodyBytes: number };
+}
+
+type Env = { Variables: { requestId: string } };
+
+/** What users see when something breaks on our side; the cause goes to the log only. */
+export const SERVER_ERROR_TEXT = "Hệ thống đang gặp sự cố, bạn vui lòng thử lại sau ít phút.";
+
+/**
+ * The one HTTP server: the JSON API, the chat page, health checks; the Telegram and Zalo webhooks
+ * are mounted on it by their channels (`mount`). It knows the core only through `answerer`/`store`.
+ */
+export function createServer({ answerer, store, logger, web, options }: ServerDeps) {
+  const app = new Hono<Env>();
+
+  // One log line per request: id, route, status, duration.
+  app.use("*", async (c, next) => {
+    const requestId = c.req.header("x-request-id")?.slice(0, 100) || randomUUID();
+    c.set("requestId", requestId);
+    const started = performance.now();
+    await next();
+    c.header("x-request-id", requestId);
+    logger.info(
+      {
+        requestId,
+        method: c.req.method,
+        route: c.req.routePath,
+        path: c.req.path,
+        status: c.res.status,
+        ms: Math.round(performance.now() - started),
+      },
+      "request",
+    );
+  });
+
+  app.onError((error, c) => {
+    logger.error({ requestId: c.get("requestId"), err: error }, "request failed");
+    return c.json({ error: SERVER_ERROR_TEXT }, 500);
+  });
+  app.notFound((c) => c.json({ error: "Không tìm thấy địa chỉ này." }, 404));
+
+  app.get("/healthz", (c) => c.json({ status: "ok" }));
+  app.get("/readyz", async (c) => {
+    try {
+      const stats = await store.stats();
+      if (stats.chunks === 0) return c.json({ status: "not ready", reason: "the corpus is empty" }, 503);
+      return c.json({ status: "ready", documents: stats.documents, passages: stats.chunks });
+    } catch (error) {
+      logger.warn({ err: error }, "readiness check: store unreachable");
+      return c.json({ status: "not ready", reason: "the store is unreachable" }, 503);
+    }
+  });
+
+  app.post(
+    "/api/ask",
+    bodyLimit({
+      maxSize: options.maxBodyBytes,
+      onError: (c) =>
+        c.json({ error: `Nội dung gửi lên quá lớn (tối đa ${options.maxBodyBytes} byte).` }, 413),
+    }),
+    async (c) => {
+      let body: unknown;
+      try {
+        body = await c.req.json();
+      } catch {
+        return c.json({ error: 'Nội dung gửi lên phải là JSON: {"question": "..."}.' }, 400);
+      }
+      const parsed = askBodySchema.safeParse(body);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        const field = issue?.path.join(".") || "body";
+        return c.json({ error: `Yêu cầu không hợp lệ: ${field}: ${issue?.message ?? "invalid"}` }, 400);
+      }
+      const { question, conversationId } = parsed.data;
+      const requestId = c.get("requestId");
+      if (options.logQuestions) logger.info({ requestId, question }, "question");
+      else logger.debug({ requestId, question }, "question");
+      const answer = await answerer.answer({
+        question,
+        id: requestId,
+        conversationId: conversationId ? `web:${conversationId}` : undefined,
+      });
+      return c.json(answer);
+    },
+  );
+
+  app.get("/api/documents", async (c) => {
+    const documents = await store.listDocuments();
+    return c.json({
+      documents: documents.map((d) => ({
+        path: d.path,
+        title: d.title,
+        publisher: d.publisher ?? null,
+        published: d.published ?? null,
+        url: d.url ?? null,
+        passages: d.chunkCount,
+      })),
+    });
+  });
+
+  app.get("/api/passages/:chunkId", async (c) => {
+    const id = chunkIdSchema.safeParse(c.req.param("chunkId"));
+    if (!id.success) return c.json({ error: "Mã đoạn trích không hợp lệ." }, 400);
+    const view = await store.getPassage(id.data);
+    if (!view) return c.json({ error: "Không tìm thấy đoạn trích này." }, 404);
+    return c.json(view);
+  });
+
+  if (web) {
+    const headers = (type: string) => ({
+      "content-type": type,
+      "cache-control": "no-cache",
+      "x-content-type-options": "nosniff",
+    });
+    // The page runs only its own script and style: corpus or user text can never become code.
+    const csp =
+      "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; " +
+      "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+    app.get("/", (c) =>
+      c.body(web.html, 200, { ...headers("text/html; charset=utf-8"), "content-security-policy": csp }),
+    );
+    app.get("/assets/app.js", (c) => c.body(web.js, 200, headers("text/javascript; charset=utf-8")));
+    app.get("/assets/app.css", (c) => c.body(web.css, 200, headers("text/css; charset=utf-8")));
+  }
+
+  return app;
+}
+
+export type Server = ReturnType<typeof createServer>;
