@@ -76,6 +76,9 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
   for (const path of skipped) logger.warn({ path }, `skipped ${path}: unsupported file type`);
 
   const stored = new Map((await store.listDocuments()).map((d) => [d.path, d]));
+  // Weights from an older lexical version are brought up to date first (on an empty store this
+  // only records the version, so the first ingest does not recompute what it just wrote).
+  if (!options.dryRun) await store.reweightIfDrifted();
   // Re-embedding replaces each document's vectors inside its own transaction, so a failure half
   // way leaves every document searchable with its previous vectors.
   if (embedder && !options.dryRun) await store.registerEmbedder(embedder);

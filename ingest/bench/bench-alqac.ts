@@ -41,12 +41,25 @@ const trainSchema = z.array(
 
 export const alqacDocId = (lawId: string, articleId: string) => `${lawId}#${articleId}`;
 
-/** One document per non-empty article: id `<law_id>#<article_id>`, title `<law_id> Điều <article_id>`. */
+/**
+ * One document per non-empty article: id `<law_id>#<article_id>`. An article's text starts with its
+ * title line ("Phạm vi điều chỉnh"), so the document is titled as a citation would name it,
+ * `<law_id>, Điều <article_id>. <title line>`, and the text is the rest: the title is then indexed
+ * with every passage of a long article, not only the first.
+ */
 export function alqacDocs(laws: AlqacLaw[]): BenchDoc[] {
   return laws.flatMap((law) =>
     law.articles
       .filter((a) => a.text.trim() !== "")
-      .map((a) => ({ id: alqacDocId(law.id, a.id), title: `${law.id} Điều ${a.id}`, text: a.text })),
+      .map((a) => {
+        const [first = "", ...rest] = a.text.trim().split("\n");
+        const body = rest.join("\n").trim();
+        return {
+          id: alqacDocId(law.id, a.id),
+          title: `${law.id}, Điều ${a.id}. ${first.trim()}`,
+          text: body || first,
+        };
+      }),
   );
 }
 

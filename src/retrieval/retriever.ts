@@ -2,7 +2,7 @@ import type { DenseEmbedder } from "../embeddings/types.ts";
 import { denseCast } from "../store/corpus-store.ts";
 import type { Queryable } from "../store/database.ts";
 import { normalizeInline } from "../text/normalize-vietnamese.ts";
-import { touchesQuestionWord } from "../text/question-words.ts";
+import { isQuestionWord } from "../text/question-words.ts";
 import { lexicalTerms, syllables } from "../text/tokenize.ts";
 import { idf, TERM_SPACE, termId } from "./bm25.ts";
 import { type AbbreviationGroups, expansionsFor, loadAbbreviations } from "./expand-query.ts";
@@ -81,7 +81,8 @@ export function createRetriever({ db, embedder, abbreviations = loadAbbreviation
     // The question's own terms take its weight; context and expansions only add what it lacks.
     const add = (text: string, boost: number, own = false) => {
       for (const term of lexicalTerms(syllables(text))) {
-        const b = touchesQuestionWord(term) ? boost * 0.2 : boost;
+        // Only single question words: pairs such as "không được" carry meaning in legal text.
+        const b = isQuestionWord(term) ? boost * 0.2 : boost;
         boosts.set(term, own ? b : Math.max(boosts.get(term) ?? 0, b));
       }
     };
@@ -120,11 +121,10 @@ export function createRetriever({ db, embedder, abbreviations = loadAbbreviation
     const vector = `{${entries.map(([id, w]) => `${id}:${w}`).join(",")}}/${TERM_SPACE}`;
     const rows = await db.query<{ id: string; score: number }>(
       `SELECT id, -(lexical <#> $1::sparsevec) AS score FROM chunks
-        WHERE terms && $2::int[]
-        ORDER BY lexical <#> $1::sparsevec, id LIMIT $3`,
-      [vector, entries.map(([id]) => id), k],
+        ORDER BY lexical <#> $1::sparsevec, id LIMIT $2`,
+      [vector, k],
     );
-    return rows.map((r) => ({ id: r.id, score: Number(r.score) }));
+    return rows.map((r) => ({ id: r.id, score: Number(r.score) })).filter((r) => r.score > 0);
   }
 
   async function dense(question: string, k: number): Promise<{ id: string; score: number }[]> {
