@@ -22,6 +22,9 @@ function logSink() {
   return { lines, stream };
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON bodies and assert on them
+const json = (res: Response): Promise<any> => res.json();
+
 const post = (
   server: Server,
   body: string,
@@ -63,7 +66,7 @@ describe("HTTP service", () => {
   it("answers POST /api/ask with the answer contract", async () => {
     const res = await post(server, JSON.stringify({ question: "mục tieu tang truong" }));
     expect(res.status).toBe(200);
-    const answer = await res.json();
+    const answer = await json(res);
     expect(answer).toMatchObject({ question: "mục tieu tang truong", found: true, mode: "extractive" });
     expect(answer.answer).toContain("11%");
     expect(answer.citations[0]).toMatchObject({
@@ -83,7 +86,7 @@ describe("HTTP service", () => {
       server,
       JSON.stringify({ question: "trong nhiệm kỳ nào?", conversationId: "abc-1" }),
     );
-    expect((await res.json()).answer).toContain("2026-2031");
+    expect((await json(res)).answer).toContain("2026-2031");
   });
 
   it.each([
@@ -99,17 +102,17 @@ describe("HTTP service", () => {
   ])("rejects %s with 400 and a clear message", async (_name, body, status, mention) => {
     const res = await post(server, body);
     expect(res.status).toBe(status);
-    expect((await res.json()).error).toContain(mention);
+    expect((await json(res)).error).toContain(mention);
   });
 
   it("rejects a body over the size limit with 413", async () => {
     const res = await post(server, JSON.stringify({ question: "a".repeat(20_000) }));
     expect(res.status).toBe(413);
-    expect((await res.json()).error).toContain("quá lớn");
+    expect((await json(res)).error).toContain("quá lớn");
   });
 
   it("lists the documents and shows a passage with its neighbours", async () => {
-    const docs = await (await server.request("/api/documents")).json();
+    const docs = await json(await server.request("/api/documents"));
     expect(docs.documents).toEqual([
       expect.objectContaining({
         title: "Hà Nội tiên phong đưa Nghị quyết XIV của Đảng vào cuộc sống",
@@ -117,9 +120,9 @@ describe("HTTP service", () => {
         passages: expect.any(Number),
       }),
     ]);
-    const answer = await (await post(server, JSON.stringify({ question: "bao nhiêu điểm cầu" }))).json();
+    const answer = await json(await post(server, JSON.stringify({ question: "bao nhiêu điểm cầu" })));
     const chunkId = answer.citations[0].chunkId;
-    const view = await (await server.request(`/api/passages/${chunkId}`)).json();
+    const view = await json(await server.request(`/api/passages/${chunkId}`));
     expect(view.passage.chunkId).toBe(chunkId);
     expect(view.passage.text).toContain(answer.citations[0].quote);
     expect(view.document.title).toBe("Hà Nội tiên phong đưa Nghị quyết XIV của Đảng vào cuộc sống");
@@ -129,10 +132,10 @@ describe("HTTP service", () => {
   });
 
   it("reports health and readiness", async () => {
-    expect(await (await server.request("/healthz")).json()).toEqual({ status: "ok" });
+    expect(await json(await server.request("/healthz"))).toEqual({ status: "ok" });
     const ready = await server.request("/readyz");
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toMatchObject({ status: "ready", documents: 1 });
+    expect(await json(ready)).toMatchObject({ status: "ready", documents: 1 });
   });
 
   it("serves the chat page with a content security policy and its bundled script", async () => {
@@ -197,7 +200,7 @@ describe("npm start", { timeout: 180_000 }, () => {
     child.kill("SIGTERM");
     const res = await inFlight;
     expect(res.status).toBe(200);
-    expect((await res.json()).answer).toContain("thể chế");
+    expect((await json(res)).answer).toContain("thể chế");
     expect(await exited).toBe(0);
     expect(output).toContain("shutting down");
     expect(output).toContain("stopped");

@@ -1,5 +1,5 @@
 import type { DenseEmbedder } from "../embeddings/types.ts";
-import { denseCast } from "../store/corpus-store.ts";
+import { type DocumentRef, denseCast, toDocumentRef } from "../store/corpus-store.ts";
 import type { Queryable } from "../store/database.ts";
 import { normalizeInline } from "../text/normalize-vietnamese.ts";
 import { isQuestionWord } from "../text/question-words.ts";
@@ -7,14 +7,7 @@ import { lexicalTerms, syllables } from "../text/tokenize.ts";
 import { idf, TERM_SPACE, termId } from "./bm25.ts";
 import { type AbbreviationGroups, expansionsFor, loadAbbreviations } from "./expand-query.ts";
 
-export interface PassageDocument {
-  id: number;
-  path: string;
-  title: string;
-  url?: string;
-  publisher?: string;
-  published?: string;
-}
+export type PassageDocument = DocumentRef;
 
 export interface PassageSentence {
   start: number;
@@ -175,14 +168,7 @@ export function createRetriever({ db, embedder, abbreviations = loadAbbreviation
           sentences: r.sentences,
           start: r.start_offset,
           end: r.end_offset,
-          document: {
-            id: r.document_id,
-            path: r.path,
-            title: r.title,
-            url: r.url ?? undefined,
-            publisher: r.publisher ?? undefined,
-            published: r.published ?? undefined,
-          },
+          document: toDocumentRef(r),
         },
       ]),
     );

@@ -57,9 +57,40 @@ export interface PassageText {
 
 export interface PassageView {
   passage: PassageText;
-  document: { id: number; path: string; title: string; url?: string; publisher?: string; published?: string };
+  document: DocumentRef;
   previous?: PassageText;
   next?: PassageText;
+}
+
+/** A documents row as selected with `published::text`, nullable columns as SQL returns them. */
+export interface DocumentRow {
+  document_id: number;
+  path: string;
+  title: string;
+  url: string | null;
+  publisher: string | null;
+  published: string | null;
+}
+
+export interface DocumentRef {
+  id: number;
+  path: string;
+  title: string;
+  url?: string;
+  publisher?: string;
+  published?: string;
+}
+
+/** The document a passage belongs to, with SQL nulls turned into absent fields. */
+export function toDocumentRef(r: DocumentRow): DocumentRef {
+  return {
+    id: r.document_id,
+    path: r.path,
+    title: r.title,
+    url: r.url ?? undefined,
+    publisher: r.publisher ?? undefined,
+    published: r.published ?? undefined,
+  };
 }
 
 /**
@@ -361,14 +392,7 @@ export function createCorpusStore(db: Database) {
       const next = rows.find((r) => r.role === "next");
       return {
         passage: toView(self),
-        document: {
-          id: self.document_id,
-          path: self.path,
-          title: self.title,
-          url: self.url ?? undefined,
-          publisher: self.publisher ?? undefined,
-          published: self.published ?? undefined,
-        },
+        document: toDocumentRef(self),
         ...(previous ? { previous: toView(previous) } : {}),
         ...(next ? { next: toView(next) } : {}),
       };
