@@ -151,14 +151,14 @@ async function main() {
     }
     const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
     process.stdout.write(
-      [
+      `${[
         `Evaluation on ${report.questions} questions (${report.inScope} in scope, ${report.outOfScope} out of scope), ${report.engine}`,
         `  gold passage recall@1 ${pct(report.recallAt1)}, recall@5 ${pct(report.recallAt5)}, MRR ${report.mrr.toFixed(3)}`,
         `  fact-hit ${pct(report.factHit)}`,
         `  refusals: precision ${pct(report.refusalPrecision)}, recall ${pct(report.refusalRecall)}; in scope wrongly refused ${pct(report.wrongRefusalRate)}`,
         `  latency p50 ${report.p50ms} ms, p95 ${report.p95ms} ms`,
         failures.length ? `FAILED: ${failures.join("; ")}` : "All thresholds met.",
-      ].join("\n") + "\n",
+      ].join("\n")}\n`,
     );
   }
   if (failures.length) process.exitCode = 1;

@@ -185,8 +185,11 @@ export function createRetriever({ db, embedder, abbreviations = loadAbbreviation
       if (den.length === 0) ranked = lex;
       else {
         const fused = new Map<string, number>();
-        for (const list of [lex, den])
-          list.forEach((h, rank) => fused.set(h.id, (fused.get(h.id) ?? 0) + 1 / (RRF_K + rank + 1)));
+        for (const list of [lex, den]) {
+          list.forEach((h, rank) => {
+            fused.set(h.id, (fused.get(h.id) ?? 0) + 1 / (RRF_K + rank + 1));
+          });
+        }
         ranked = [...fused.entries()].map(([id, score]) => ({ id, score })).sort((a, b) => b.score - a.score);
       }
       ranked = ranked.slice(0, k);

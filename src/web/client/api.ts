@@ -1,0 +1,95 @@
+import type { Answer } from "../../answer/types.ts";
+
+export type { Answer, Citation } from "../../answer/types.ts";
+
+/** GET /api/passages/:chunkId (see CorpusStore.getPassage) */
+export interface PassageText {
+  chunkId: string;
+  ordinal: number;
+  headingPath: string[];
+  text: string;
+  sentences: { start: number; end: number; caption: boolean }[];
+}
+
+export interface PassageView {
+  passage: PassageText;
+  document: {
+    path: string;
+    title: string;
+    url?: string | null;
+    publisher?: string | null;
+    published?: string | null;
+  };
+  previous?: PassageText;
+  next?: PassageText;
+}
+
+/** GET /api/documents */
+export interface DocumentSummary {
+  path: string;
+  title: string;
+  publisher: string | null;
+  published: string | null;
+  url: string | null;
+  passages: number;
+}
+
+/** A failure to show the user as is: always a Vietnamese sentence. */
+export class ApiError extends Error {
+  override name = "ApiError";
+}
+
+const OFFLINE_TEXT = "Không kết nối được với máy chủ. Bạn kiểm tra kết nối mạng rồi thử lại.";
+
+async function request<T>(path: string, init: RequestInit = {}): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      ...init,
+      headers: { accept: "application/json", ...(init.headers as Record<string, string> | undefined) },
+    });
+  } catch (error) {
+    if (error instanceof DOMException && error.name === "AbortError") throw error;
+    throw new ApiError(OFFLINE_TEXT);
+  }
+  let body: unknown;
+  try {
+    body = await response.json();
+  } catch (error) {
+    if (error instanceof DOMException && error.name === "AbortError") throw error;
+    body = undefined;
+  }
+  if (!response.ok) {
+    const message =
+      body && typeof body === "object" && typeof (body as { error?: unknown }).error === "string"
+        ? (body as { error: string }).error
+        : `Máy chủ báo lỗi (mã ${response.status}). Bạn vui lòng thử lại sau.`;
+    throw new ApiError(message);
+  }
+  if (body === undefined || body === null || typeof body !== "object") {
+    throw new ApiError("Máy chủ trả lời không đúng định dạng. Bạn vui lòng thử lại sau.");
+  }
+  return body as T;
+}
+
+export async function ask(question: string, conversationId: string, signal?: AbortSignal): Promise<Answer> {
+  const answer = await request<Answer>("/api/ask", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ question, conversationId }),
+    signal,
+  });
+  if (typeof answer.answer !== "string" || !Array.isArray(answer.citations)) {
+    throw new ApiError("Máy chủ trả lời không đúng định dạng. Bạn vui lòng thử lại sau.");
+  }
+  return answer;
+}
+
+export function getPassage(chunkId: string, signal?: AbortSignal): Promise<PassageView> {
+  return request<PassageView>(`/api/passages/${encodeURIComponent(chunkId)}`, { signal });
+}
+
+export async function listDocuments(): Promise<DocumentSummary[]> {
+  const body = await request<{ documents?: DocumentSummary[] }>("/api/documents");
+  return Array.isArray(body.documents) ? body.documents : [];
+}
