@@ -1,3 +1,4 @@
+import { type ChildProcess, fork } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -8,15 +9,24 @@ import { parseArgs } from "node:util";
 import pg from "pg";
 import { z } from "zod";
 import { createLogger } from "../src/logger.ts";
-import type { CorpusStore } from "../src/store/corpus-store.ts";
 import { openStore } from "../src/store/open-store.ts";
 import { readAlqacLaws, writeAlqacCorpus } from "./alqac.ts";
-import { errorMessage, type IngestSummary, runIngest } from "./run-ingest.ts";
+import { errorMessage, runIngest } from "./run-ingest.ts";
 
+/**
+ * Ingestion benchmark: PGlite and PostgreSQL side by side, on the seed corpus and on ALQAC 2023.
+ * Each engine × corpus runs in a worker process of its own (this file, forked), so that its peak
+ * RSS is its own and not what an earlier run left behind (PGlite's WebAssembly heap is never
+ * given back). The parent creates each fresh store (a temporary DATA_DIR or a throw-away database)
+ * and removes it afterwards, also when the worker fails or the run is interrupted.
+ */
+
+const SCRIPT = fileURLToPath(import.meta.url);
 const REPO_ROOT = fileURLToPath(new URL("..", import.meta.url));
 const DEFAULT_ALQAC = resolve(REPO_ROOT, "../shared/bench/alqac2023/law.json");
 const DEFAULT_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres";
 const SAMPLE_MS = 50;
+const WORKER_ENV = "SOTAY_BENCH_WORKER";
 
 const USAGE = `Usage: npm run bench:ingest -- [--engines pglite,postgres] [--corpus seed,alqac]
                              [--alqac PATH] [--database-url URL] [--json]
@@ -100,9 +110,9 @@ export interface BenchRun {
   ms: number;
   chunksPerSec: number;
   docsPerSec: number;
-  /** highest RSS sampled from opening the store to closing it */
+  /** highest RSS of the worker sampled from before opening the store to after closing it */
   peakRssMB: number;
-  /** RSS of the process just before the run (earlier runs' memory is not all given back) */
+  /** RSS of the worker process just before it opened the store */
   rssBeforeMB: number;
   /** the second, unchanged run: hashes every file, writes nothing */
   rerunMs: number;
@@ -114,23 +124,143 @@ interface Skipped {
   reason: string;
 }
 
-/** A fresh, empty store for one run, and how to get rid of it. */
-interface Target {
-  open(): Promise<CorpusStore>;
-  dispose(): Promise<void>;
-}
+/** What the parent asks a worker to do: the store is already there, empty. */
+const workerTaskSchema = z.object({
+  engine: z.enum(ENGINES),
+  corpus: z.enum(CORPORA),
+  corpusDir: z.string(),
+  store: z.object({ DATABASE_URL: z.string().optional(), DATA_DIR: z.string() }),
+});
+type WorkerTask = z.infer<typeof workerTaskSchema>;
 
-/** Things to remove even when the run fails or is interrupted. */
-const cleanups = new Set<() => Promise<void>>();
-async function runCleanups(): Promise<void> {
-  for (const cleanup of [...cleanups].reverse()) {
-    cleanups.delete(cleanup);
-    await cleanup().catch((error) => process.stderr.write(`cleanup failed: ${errorMessage(error)}\n`));
-  }
-}
+type WorkerReply = { ok: true; run: BenchRun; warnings: string[] } | { ok: false; error: string };
 
 const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
 const perSec = (n: number, ms: number) => (ms > 0 ? Math.round((n / ms) * 1000 * 10) / 10 : 0);
+
+/** Max RSS, sampled every SAMPLE_MS while the run awaits I/O, and once more when it ends. */
+function startRssSampler(): { stop(): number } {
+  let peak = process.memoryUsage.rss();
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage.rss());
+  }, SAMPLE_MS);
+  return {
+    stop() {
+      clearInterval(timer);
+      return Math.max(peak, process.memoryUsage.rss());
+    },
+  };
+}
+
+/** One engine × corpus, in the worker: open the store as the app does, ingest twice, close. */
+async function benchOne(task: WorkerTask): Promise<{ run: BenchRun; warnings: string[] }> {
+  const { engine, corpus, corpusDir } = task;
+  const warnings: string[] = [];
+  const logger = createLogger("silent");
+  const rssBefore = process.memoryUsage.rss();
+  const sampler = startRssSampler();
+  let peak: number;
+  let first: Awaited<ReturnType<typeof runIngest>>;
+  let rerun: Awaited<ReturnType<typeof runIngest>>;
+  let ms: number;
+  let rerunMs: number;
+  const store = await openStore(task.store);
+  try {
+    let t = performance.now();
+    first = await runIngest({ store, corpusDir, logger });
+    ms = performance.now() - t;
+    t = performance.now();
+    rerun = await runIngest({ store, corpusDir, logger });
+    rerunMs = performance.now() - t;
+    const stats = await store.stats();
+    if (stats.chunks !== first.chunks || stats.documents !== first.documents.added) {
+      warnings.push(
+        `${engine} × ${corpus}: the store holds ${stats.documents} documents / ${stats.chunks} passages, ` +
+          `the ingest reported ${first.documents.added} / ${first.chunks}`,
+      );
+    }
+  } finally {
+    await store.db.close();
+    peak = sampler.stop();
+  }
+
+  const failed = first.documents.failed;
+  if (failed.length > 0) {
+    const some = failed.slice(0, 5).map((f) => `${f.path} (${f.error})`);
+    warnings.push(
+      `${engine} × ${corpus}: ${failed.length} file(s) failed: ${some.join(", ")}${failed.length > 5 ? ", …" : ""}`,
+    );
+  }
+  const r = rerun.documents;
+  if (r.added + r.updated + r.removed + r.failed.length > 0 || rerun.chunks > 0) {
+    warnings.push(
+      `${engine} × ${corpus}: the unchanged re-run was not a no-op: ${r.added} added, ${r.updated} updated, ` +
+        `${r.removed} removed, ${r.failed.length} failed, ${rerun.chunks} passages written`,
+    );
+  }
+  const documents = first.documents.added;
+  return {
+    run: {
+      engine,
+      corpus,
+      documents,
+      chunks: first.chunks,
+      ms: Math.round(ms),
+      chunksPerSec: perSec(first.chunks, ms),
+      docsPerSec: perSec(documents, ms),
+      peakRssMB: mb(peak),
+      rssBeforeMB: mb(rssBefore),
+      rerunMs: Math.round(rerunMs),
+    },
+    warnings,
+  };
+}
+
+/** Worker side: says it is ready, takes one task from the parent, replies, exits. */
+function runWorker(): void {
+  process.once("message", (message) => {
+    const reply = async (): Promise<WorkerReply> => {
+      try {
+        const { run, warnings } = await benchOne(workerTaskSchema.parse(message));
+        return { ok: true, run, warnings };
+      } catch (error) {
+        return { ok: false, error: errorMessage(error) };
+      }
+    };
+    void reply().then((r) => process.send?.(r, () => process.disconnect()));
+  });
+  process.send?.("ready");
+}
+
+/** Parent side: runs one task in a fresh worker process and waits for its reply. */
+function inWorker(task: WorkerTask, children: Set<ChildProcess>): Promise<WorkerReply> {
+  return new Promise((resolvePromise) => {
+    const child = fork(SCRIPT, [], {
+      env: { ...process.env, [WORKER_ENV]: "1" },
+      stdio: ["ignore", "ignore", "inherit", "ipc"],
+    });
+    children.add(child);
+    let reply: WorkerReply | undefined;
+    // The task goes out once the worker listens (a message sent before that would be lost).
+    child.on("message", (message) => {
+      if (message === "ready") child.send(task);
+      else {
+        reply = message as WorkerReply;
+        // It has nothing left to do: should a handle keep it alive, do not wait for it forever.
+        setTimeout(() => child.kill(), 10_000).unref();
+      }
+    });
+    child.once("error", (error) => {
+      reply ??= { ok: false, error: `worker: ${errorMessage(error)}` };
+    });
+    child.once("exit", (code, signal) => {
+      children.delete(child);
+      resolvePromise(
+        reply ?? { ok: false, error: `worker exited (${signal ?? `code ${code}`}) without a result` },
+      );
+    });
+  });
+}
 
 /** Host, port and database of a URL, for messages: never the URL itself, which may carry a password. */
 function describeUrl(url: string): string {
@@ -140,29 +270,6 @@ function describeUrl(url: string): string {
   } catch {
     return "(unparsable URL)";
   }
-}
-
-function pgliteTarget(): Target {
-  let dir: string | undefined;
-  let store: CorpusStore | undefined;
-  const cleanup = async () => {
-    await store?.db.close().catch(() => {});
-    store = undefined;
-    if (dir) await rm(dir, { recursive: true, force: true });
-    dir = undefined;
-  };
-  return {
-    async open() {
-      dir = await mkdtemp(join(tmpdir(), "sotay-bench-pglite-"));
-      cleanups.add(cleanup);
-      store = await openStore({ DATA_DIR: dir, DATABASE_URL: undefined });
-      return store;
-    },
-    async dispose() {
-      cleanups.delete(cleanup);
-      await cleanup();
-    },
-  };
 }
 
 async function withAdmin<T>(adminUrl: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
@@ -176,117 +283,56 @@ async function withAdmin<T>(adminUrl: string, fn: (client: pg.Client) => Promise
   }
 }
 
-function postgresTarget(adminUrl: string): Target {
+/** Things to remove even when a run fails or the benchmark is interrupted, newest first. */
+const cleanups = new Set<() => Promise<void>>();
+
+async function runCleanups(): Promise<void> {
+  for (const cleanup of [...cleanups].reverse()) {
+    cleanups.delete(cleanup);
+    await cleanup().catch((error) => process.stderr.write(`cleanup failed: ${errorMessage(error)}\n`));
+  }
+}
+
+/** A fresh, empty store for one run: where it is, and how to remove it. */
+async function freshStore(
+  engine: Engine,
+  adminUrl: string,
+): Promise<{
+  config: WorkerTask["store"];
+  remove: () => Promise<void>;
+}> {
+  if (engine === "pglite") {
+    const dir = await mkdtemp(join(tmpdir(), "sotay-bench-pglite-"));
+    const remove = () => rm(dir, { recursive: true, force: true });
+    cleanups.add(remove);
+    return { config: { DATA_DIR: dir }, remove };
+  }
   const name = `sotay_bench_${randomBytes(6).toString("hex")}`;
-  let created = false;
-  let store: CorpusStore | undefined;
-  const cleanup = async () => {
-    await store?.db.close().catch(() => {});
-    store = undefined;
-    if (!created) return;
+  // CREATE DATABASE can take seconds: the cleanup is registered first and waits for it, so an
+  // interruption in the middle still drops the database.
+  const creating = withAdmin(adminUrl, (c) => c.query(`CREATE DATABASE ${name}`));
+  const created = creating.then(
+    () => true,
+    () => false,
+  );
+  const remove = async () => {
+    if (!(await created)) return;
     try {
       await withAdmin(adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
-      created = false;
     } catch (error) {
       throw new Error(`could not drop database ${name}, drop it by hand: ${errorMessage(error)}`);
     }
   };
-  return {
-    async open() {
-      cleanups.add(cleanup);
-      await withAdmin(adminUrl, (c) => c.query(`CREATE DATABASE ${name}`));
-      created = true;
-      const url = new URL(adminUrl);
-      url.pathname = `/${name}`;
-      store = await openStore({ DATABASE_URL: url.toString(), DATA_DIR: "" });
-      return store;
-    },
-    async dispose() {
-      cleanups.delete(cleanup);
-      await cleanup();
-    },
-  };
+  cleanups.add(remove);
+  await creating;
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return { config: { DATABASE_URL: url.toString(), DATA_DIR: tmpdir() }, remove };
 }
 
-/** Max RSS, sampled every SAMPLE_MS while the run awaits I/O, and once more when it ends. */
-function startRssSampler(): { stop(): number } {
-  let peak = process.memoryUsage.rss();
-  const timer = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage.rss());
-  }, SAMPLE_MS);
-  timer.unref();
-  return {
-    stop() {
-      clearInterval(timer);
-      return Math.max(peak, process.memoryUsage.rss());
-    },
-  };
-}
-
-async function benchOne(
-  engine: Engine,
-  corpus: CorpusName,
-  corpusDir: string,
-  target: Target,
-  warn: (message: string) => void,
-): Promise<BenchRun> {
-  const logger = createLogger("silent");
-  const rssBefore = process.memoryUsage.rss();
-  const sampler = startRssSampler();
-  let first: IngestSummary;
-  let rerun: IngestSummary;
-  let ms: number;
-  let rerunMs: number;
-  let peak: number;
-  try {
-    const store = await target.open();
-    let t = performance.now();
-    first = await runIngest({ store, corpusDir, logger });
-    ms = performance.now() - t;
-    t = performance.now();
-    rerun = await runIngest({ store, corpusDir, logger });
-    rerunMs = performance.now() - t;
-    const stats = await store.stats();
-    if (stats.chunks !== first.chunks || stats.documents !== first.documents.added) {
-      warn(
-        `${engine} × ${corpus}: the store holds ${stats.documents} documents / ${stats.chunks} passages, ` +
-          `the ingest reported ${first.documents.added} / ${first.chunks}`,
-      );
-    }
-  } finally {
-    peak = sampler.stop();
-    await target.dispose();
-  }
-
-  const failed = first.documents.failed;
-  if (failed.length > 0) {
-    warn(
-      `${engine} × ${corpus}: ${failed.length} file(s) failed: ${failed
-        .slice(0, 5)
-        .map((f) => `${f.path} (${f.error})`)
-        .join(", ")}${failed.length > 5 ? ", …" : ""}`,
-    );
-  }
-  const r = rerun.documents;
-  if (r.added + r.updated + r.removed > 0 || rerun.chunks > 0) {
-    warn(
-      `${engine} × ${corpus}: the unchanged re-run wrote something: ${r.added} added, ${r.updated} updated, ` +
-        `${r.removed} removed, ${rerun.chunks} passages`,
-    );
-  }
-  const documents = first.documents.added;
-  return {
-    engine,
-    corpus,
-    documents,
-    chunks: first.chunks,
-    ms: Math.round(ms),
-    chunksPerSec: perSec(first.chunks, ms),
-    docsPerSec: perSec(documents, ms),
-    peakRssMB: mb(peak),
-    rssBeforeMB: mb(rssBefore),
-    rerunMs: Math.round(rerunMs),
-  };
+async function release(remove: () => Promise<void>): Promise<void> {
+  cleanups.delete(remove);
+  await remove();
 }
 
 export function formatTable(runs: BenchRun[]): string {
@@ -317,7 +363,7 @@ export function formatTable(runs: BenchRun[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? "").length)));
   const line = (cells: string[]) =>
     `| ${cells.map((c, i) => (i < 2 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join(" | ")} |`;
-  const rule = `|${widths.map((w, i) => (i < 2 ? `${"-".repeat(w + 1)}-` : `${"-".repeat(w + 1)}:`)).join("|")}|`;
+  const rule = `|${widths.map((w, i) => `${"-".repeat(w + 1)}${i < 2 ? "-" : ":"}`).join("|")}|`;
   return [line(header), rule, ...rows.map(line)].join("\n");
 }
 
@@ -346,13 +392,23 @@ async function main(): Promise<void> {
   const progress = (message: string) => process.stderr.write(`${message}\n`);
   const skipped: Skipped[] = [];
   const runs: BenchRun[] = [];
+  const children = new Set<ChildProcess>();
 
+  // Ctrl-C stops the worker and the loop below, whose `finally` removes the stores. The signal often
+  // comes twice (the terminal's, then tsx relaying it): repeats within two seconds are ignored, a
+  // later one exits at once.
+  let stopping: number | undefined;
   const interrupted = () => {
+    if (stopping !== undefined) {
+      if (performance.now() - stopping > 2_000) process.exit(130);
+      return;
+    }
+    stopping = performance.now();
     process.stderr.write("\ninterrupted: removing the benchmark stores…\n");
-    void runCleanups().finally(() => process.exit(130));
+    for (const child of children) child.kill();
   };
-  process.once("SIGINT", interrupted);
-  process.once("SIGTERM", interrupted);
+  process.on("SIGINT", interrupted);
+  process.on("SIGTERM", interrupted);
 
   try {
     // The corpora, as folders runIngest reads.
@@ -402,20 +458,33 @@ async function main(): Promise<void> {
       engines.push(engine);
     }
 
-    for (const [corpus, dir] of corpusDirs) {
+    for (const [corpus, corpusDir] of corpusDirs) {
       for (const engine of engines) {
+        if (stopping !== undefined) break;
         progress(`${engine} × ${corpus}: ingesting…`);
-        const target = engine === "pglite" ? pgliteTarget() : postgresTarget(adminUrl);
+        let reply: WorkerReply;
         try {
-          const run = await benchOne(engine, corpus, dir, target, note);
-          runs.push(run);
-          progress(
-            `${engine} × ${corpus}: ${run.documents} documents, ${run.chunks} chunks in ${run.ms} ms (${run.chunksPerSec} chunks/s), re-run ${run.rerunMs} ms`,
-          );
+          const store = await freshStore(engine, adminUrl);
+          try {
+            if (stopping !== undefined) break;
+            reply = await inWorker({ engine, corpus, corpusDir, store: store.config }, children);
+          } finally {
+            await release(store.remove);
+          }
         } catch (error) {
-          const reason = `failed: ${errorMessage(error)}`;
-          skipped.push({ engine, corpus, reason });
-          note(`${engine} × ${corpus} ${reason}`);
+          reply = { ok: false, error: errorMessage(error) };
+        }
+        if (reply.ok) {
+          const { run } = reply;
+          runs.push(run);
+          for (const warning of reply.warnings) note(warning);
+          progress(
+            `${engine} × ${corpus}: ${run.documents} documents, ${run.chunks} chunks in ${run.ms} ms ` +
+              `(${run.chunksPerSec} chunks/s), re-run ${run.rerunMs} ms, peak RSS ${run.peakRssMB} MB`,
+          );
+        } else {
+          skipped.push({ engine, corpus, reason: `failed: ${reply.error}` });
+          note(`${engine} × ${corpus} failed: ${reply.error}`);
           process.exitCode = 1;
         }
       }
@@ -423,6 +492,7 @@ async function main(): Promise<void> {
   } finally {
     await runCleanups();
   }
+  if (stopping !== undefined) process.exit(130);
 
   if (args.json) {
     process.stdout.write(`${JSON.stringify({ runs, skipped })}\n`);
@@ -430,10 +500,12 @@ async function main(): Promise<void> {
   }
   const cpu = cpus()[0]?.model.trim() ?? "unknown CPU";
   process.stdout.write(
-    `Ingestion benchmark (lexical vectors only), Node ${process.version}, ${availableParallelism()} × ${cpu}\n\n`,
+    `Ingestion benchmark, lexical vectors only, one worker process per run. Node ${process.version}, ` +
+      `${availableParallelism()} × ${cpu}\n\n`,
   );
   process.stdout.write(`${runs.length > 0 ? formatTable(runs) : "No run completed."}\n`);
   if (notes.length > 0) process.stdout.write(`\n${notes.map((n) => `Note: ${n}`).join("\n")}\n`);
 }
 
-await main();
+if (process.env[WORKER_ENV] === "1" && process.send) runWorker();
+else await main();
