@@ -3,7 +3,7 @@ import { readdir, readFile } from "node:fs/promises";
 import { extname, join, relative, sep } from "node:path";
 import type { DenseEmbedder } from "../src/embeddings/types.ts";
 import type { Logger } from "../src/logger.ts";
-import type { CorpusStore } from "../src/store/corpus-store.ts";
+import type { CorpusStore, DocumentInput } from "../src/store/corpus-store.ts";
 import { chunkDocument } from "./chunk-document.ts";
 import { cleanDocument } from "./clean-document.ts";
 import { loadDocument, SUPPORTED_EXTENSIONS } from "./loaders/index.ts";
@@ -33,6 +33,10 @@ export interface IngestOptions {
   reembed?: boolean;
   onProgress?: (done: number, total: number, path: string) => void;
 }
+
+/** Bulk writes: a batch is flushed at this many passages or documents, whichever comes first. */
+const BATCH_CHUNKS = 500;
+const BATCH_DOCUMENTS = 200;
 
 /** A failure that is not any one file's fault (the embeddings endpoint is down): the run stops. */
 export class IngestAbortedError extends Error {}
@@ -83,6 +87,42 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
   // way leaves every document searchable with its previous vectors.
   if (embedder && !options.dryRun) await store.registerEmbedder(embedder);
 
+  // Changed documents are written in batches: each batch is one transaction (every document in it
+  // whole or absent), so a bulk load does not pay a durable commit per small document.
+  let pending: DocumentInput[] = [];
+  let pendingChunks = 0;
+  const flush = async () => {
+    if (pending.length === 0) return;
+    const batch = pending;
+    pending = [];
+    pendingChunks = 0;
+    let vectors: number[][] | undefined;
+    if (embedder) {
+      try {
+        vectors = await embedder.embedDocuments(
+          batch.flatMap((d) => d.chunks.map((c) => denseText(d.title, c.headingPath, c.text))),
+        );
+      } catch (error) {
+        const names = batch.length === 1 ? batch[0]?.path : `${batch.length} documents`;
+        throw new IngestAbortedError(`embedding failed while ingesting ${names}: ${errorMessage(error)}`);
+      }
+    }
+    let offset = 0;
+    await store.replaceDocuments(
+      batch.map((input) => {
+        const dense =
+          embedder && vectors
+            ? { embedderId: embedder.id, vectors: vectors.slice(offset, offset + input.chunks.length) }
+            : undefined;
+        offset += input.chunks.length;
+        return { input, dense };
+      }),
+    );
+    const written = batch.reduce((n, d) => n + d.chunks.length, 0);
+    summary.chunks += written;
+    summary.embedded += written;
+  };
+
   let done = 0;
   for (const path of supported) {
     options.onProgress?.(done++, supported.length, path);
@@ -116,34 +156,22 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
     else summary.documents.added++;
     if (options.dryRun) continue;
 
-    let vectors: number[][] | undefined;
-    if (embedder) {
-      try {
-        vectors = await embedder.embedDocuments(
-          prepared.chunks.map((c) => denseText(prepared.meta.title, c.headingPath, c.text)),
-        );
-      } catch (error) {
-        throw new IngestAbortedError(`embedding failed while ingesting ${path}: ${errorMessage(error)}`);
-      }
-    }
     const { meta } = prepared;
-    await store.replaceDocument(
-      {
-        path,
-        contentHash,
-        title: meta.title,
-        url: meta.url,
-        publisher: meta.publisher,
-        author: meta.author,
-        published: meta.published,
-        body: prepared.body,
-        chunks: prepared.chunks,
-      },
-      embedder && vectors ? { embedderId: embedder.id, vectors } : undefined,
-    );
-    summary.chunks += prepared.chunks.length;
-    summary.embedded += prepared.chunks.length;
+    pending.push({
+      path,
+      contentHash,
+      title: meta.title,
+      url: meta.url,
+      publisher: meta.publisher,
+      author: meta.author,
+      published: meta.published,
+      body: prepared.body,
+      chunks: prepared.chunks,
+    });
+    pendingChunks += prepared.chunks.length;
+    if (pendingChunks >= BATCH_CHUNKS || pending.length >= BATCH_DOCUMENTS) await flush();
   }
+  await flush();
   options.onProgress?.(done, supported.length, "");
 
   const present = new Set(supported);

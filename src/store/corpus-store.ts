@@ -143,72 +143,81 @@ export function createCorpusStore(db: Database) {
   }
 
   /**
-   * Inserts a document with its chunks, adds their terms to the document frequencies and their
-   * lengths to the corpus totals: one statement (data-modifying CTEs), so one round trip instead
-   * of four. It runs inside the caller's transaction, which already holds the corpus_stats row.
+   * Inserts documents with their chunks, adds their terms to the document frequencies and their
+   * lengths to the corpus totals: one statement (data-modifying CTEs), however many documents, so
+   * a bulk ingest pays one round trip and one commit per batch rather than per document.
    */
-  async function insertDocument(
+  async function insertDocuments(
     tx: Queryable,
-    input: DocumentInput,
-    counts: TermCounts[],
+    inputs: DocumentInput[],
+    counts: TermCounts[][],
     avgdl: number,
-  ): Promise<number> {
-    const rows = input.chunks.map((chunk, i) => {
-      const c = counts[i] as TermCounts;
-      return {
-        id: chunk.id,
-        ordinal: chunk.ordinal,
-        heading_path: chunk.headingPath,
-        text: chunk.text,
-        folded: foldDiacritics(chunk.text),
-        start_offset: chunk.start,
-        end_offset: chunk.end,
-        sentences: chunk.sentences,
-        length: c.length,
-        terms: `{${[...c.tf.keys()].join(",")}}`,
-        lexical: toSparsevec(documentWeights(c, avgdl)),
-      };
-    });
+  ): Promise<void> {
+    const documents = inputs.map((d) => ({
+      path: d.path,
+      title: d.title,
+      url: d.url ?? null,
+      publisher: d.publisher ?? null,
+      author: d.author ?? null,
+      published: d.published ?? null,
+      content_hash: d.contentHash,
+      body: d.body,
+    }));
+    const rows = inputs.flatMap((input, i) =>
+      input.chunks.map((chunk, j) => {
+        const c = counts[i]?.[j] as TermCounts;
+        return {
+          path: input.path,
+          id: chunk.id,
+          ordinal: chunk.ordinal,
+          heading_path: chunk.headingPath,
+          text: chunk.text,
+          folded: foldDiacritics(chunk.text),
+          start_offset: chunk.start,
+          end_offset: chunk.end,
+          sentences: chunk.sentences,
+          length: c.length,
+          terms: `{${[...c.tf.keys()].join(",")}}`,
+          lexical: toSparsevec(documentWeights(c, avgdl)),
+        };
+      }),
+    );
     const df = new Map<number, number>();
-    for (const c of counts) for (const term of c.tf.keys()) df.set(term, (df.get(term) ?? 0) + 1);
+    for (const c of counts.flat()) for (const term of c.tf.keys()) df.set(term, (df.get(term) ?? 0) + 1);
     // In term order, so that concurrent writers lock term_stats rows in the same order.
     const terms = [...df.keys()].sort((a, b) => a - b);
-    const [doc] = await tx.query<{ id: number }>(
-      `WITH doc AS (
+    await tx.query(
+      `WITH docs AS (
          INSERT INTO documents (path, title, url, publisher, author, published, content_hash, body)
-         VALUES ($1, $2, $3, $4, $5, $6::date, $7, $8) RETURNING id
+         SELECT d.path, d.title, d.url, d.publisher, d.author, d.published::date, d.content_hash, d.body
+           FROM jsonb_to_recordset($1::jsonb) AS d(path text, title text, url text, publisher text, author text,
+                published text, content_hash text, body text)
+         RETURNING id, path
        ), passages AS (
          INSERT INTO chunks (id, document_id, ordinal, heading_path, text, folded, start_offset, end_offset,
                              sentences, length, terms, lexical)
-         SELECT r.id, doc.id, r.ordinal, r.heading_path, r.text, r.folded, r.start_offset, r.end_offset,
+         SELECT r.id, docs.id, r.ordinal, r.heading_path, r.text, r.folded, r.start_offset, r.end_offset,
                 r.sentences, r.length, r.terms::int[], r.lexical::sparsevec
-           FROM doc, jsonb_to_recordset($9::jsonb) AS r(id text, ordinal int, heading_path jsonb, text text,
+           FROM jsonb_to_recordset($2::jsonb) AS r(path text, id text, ordinal int, heading_path jsonb, text text,
                 folded text, start_offset int, end_offset int, sentences jsonb, length int, terms text,
                 lexical text)
+           JOIN docs ON docs.path = r.path
        ), frequencies AS (
-         INSERT INTO term_stats (term, df) SELECT * FROM unnest($10::int[], $11::int[])
+         INSERT INTO term_stats (term, df) SELECT * FROM unnest($3::int[], $4::int[])
          ON CONFLICT (term) DO UPDATE SET df = term_stats.df + EXCLUDED.df
        ), totals AS (
-         UPDATE corpus_stats SET chunk_count = chunk_count + $12, length_total = length_total + $13
+         UPDATE corpus_stats SET chunk_count = chunk_count + $5, length_total = length_total + $6
        )
-       SELECT id FROM doc`,
+       SELECT count(*)::int AS n FROM docs`,
       [
-        input.path,
-        input.title,
-        input.url ?? null,
-        input.publisher ?? null,
-        input.author ?? null,
-        input.published ?? null,
-        input.contentHash,
-        input.body,
+        JSON.stringify(documents),
         JSON.stringify(rows),
         terms,
         terms.map((t) => df.get(t)),
-        input.chunks.length,
-        counts.reduce((n, c) => n + c.length, 0),
+        rows.length,
+        counts.flat().reduce((n, c) => n + c.length, 0),
       ],
     );
-    return (doc as { id: number }).id;
   }
 
   async function insertVectors(tx: Queryable, embedderId: string, chunkIds: string[], vectors: number[][]) {
@@ -261,24 +270,45 @@ export function createCorpusStore(db: Database) {
      * transaction: until it commits, searches see the previous version.
      */
     async replaceDocument(input: DocumentInput, dense?: DenseVectors): Promise<void> {
-      const counts = input.chunks.map((c) => countTerms(searchableText(c, input.title)));
+      await this.replaceDocuments([{ input, dense }]);
+    },
+
+    /**
+     * Replaces (or adds) several documents in one transaction: each is whole or absent, and until
+     * the commit searches see the previous versions. Bulk ingestion batches small documents this
+     * way, because a durable commit per document is what bounds its throughput.
+     */
+    async replaceDocuments(items: { input: DocumentInput; dense?: DenseVectors }[]): Promise<void> {
+      if (items.length === 0) return;
+      const counts = items.map(({ input }) =>
+        input.chunks.map((c) => countTerms(searchableText(c, input.title))),
+      );
       await db.transaction(async (tx) => {
-        const [old] = await tx.query<{ id: number }>("SELECT id FROM documents WHERE path = $1 FOR UPDATE", [
-          input.path,
-        ]);
-        if (old) await deleteDocument(tx, old.id);
-        const avgdl = await avgdlUsed(tx, () =>
-          counts.length ? counts.reduce((n, c) => n + c.length, 0) / counts.length : 1,
+        const old = await tx.query<{ id: number }>(
+          "SELECT id FROM documents WHERE path = ANY($1::text[]) ORDER BY id FOR UPDATE",
+          [items.map((i) => i.input.path)],
         );
-        await insertDocument(tx, input, counts, avgdl);
-        if (dense) {
-          await insertVectors(
-            tx,
-            dense.embedderId,
-            input.chunks.map((c) => c.id),
-            dense.vectors,
-          );
+        for (const { id } of old) await deleteDocument(tx, id);
+        const all = counts.flat();
+        const avgdl = await avgdlUsed(tx, () =>
+          all.length ? all.reduce((n, c) => n + c.length, 0) / all.length : 1,
+        );
+        await insertDocuments(
+          tx,
+          items.map((i) => i.input),
+          counts,
+          avgdl,
+        );
+        const byEmbedder = new Map<string, { ids: string[]; vectors: number[][] }>();
+        for (const { input, dense } of items) {
+          if (!dense) continue;
+          const entry = byEmbedder.get(dense.embedderId) ?? { ids: [], vectors: [] };
+          entry.ids.push(...input.chunks.map((c) => c.id));
+          entry.vectors.push(...dense.vectors);
+          byEmbedder.set(dense.embedderId, entry);
         }
+        for (const [embedderId, { ids, vectors }] of byEmbedder)
+          await insertVectors(tx, embedderId, ids, vectors);
       });
     },
 

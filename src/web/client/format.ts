@@ -62,7 +62,10 @@ const squash = (s: string) => s.replace(/\s+/g, " ").trim();
  * Where the quoted sentence is in the passage: the exact quote, else the stored sentence that
  * contains it (or is contained in it) once whitespace is ignored.
  */
-export function findQuote(passage: PassageText, quote: string | undefined): { start: number; end: number } | undefined {
+export function findQuote(
+  passage: PassageText,
+  quote: string | undefined,
+): { start: number; end: number } | undefined {
   if (!quote) return undefined;
   const at = passage.text.indexOf(quote);
   if (at >= 0) return { start: at, end: at + quote.length };

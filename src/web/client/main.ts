@@ -1,2 +1,53 @@
-// Placeholder entry: the chat page is being written in this folder.
-document.getElementById("app")?.setAttribute("data-ready", "true");
+import { createChat } from "./chat.ts";
+import { createDocumentsPanel } from "./documents.ts";
+import { byId } from "./dom.ts";
+import { createSourceView } from "./source-view.ts";
+
+/**
+ * The chat page of Sổ tay Nghị quyết. The markup is in index.html; this wires it: the
+ * conversation, the source dialog, the "Tài liệu" panel and the tabs between the two panels.
+ */
+function start(): void {
+  const sources = createSourceView();
+  const chat = createChat(sources);
+  const documents = createDocumentsPanel();
+
+  const tabs = [byId<HTMLButtonElement>("tab-chat"), byId<HTMLButtonElement>("tab-docs")];
+  const select = (tab: HTMLButtonElement, focus: boolean) => {
+    for (const t of tabs) {
+      const selected = t === tab;
+      t.setAttribute("aria-selected", String(selected));
+      t.tabIndex = selected ? 0 : -1;
+      const panel = byId(t.getAttribute("aria-controls") ?? "");
+      panel.hidden = !selected;
+    }
+    if (focus) tab.focus();
+    if (tab.id === "tab-docs") documents.show();
+  };
+  for (const [i, tab] of tabs.entries()) {
+    tab.addEventListener("click", () => select(tab, false));
+    tab.addEventListener("keydown", (event) => {
+      const last = tabs.length - 1;
+      const to =
+        event.key === "ArrowRight"
+          ? (i + 1) % tabs.length
+          : event.key === "ArrowLeft"
+            ? (i + last) % tabs.length
+            : event.key === "Home"
+              ? 0
+              : event.key === "End"
+                ? last
+                : -1;
+      const target = tabs[to];
+      if (!target) return;
+      event.preventDefault();
+      select(target, true);
+    });
+  }
+
+  document.body.dataset.ready = "true";
+  // Desktop: ready to type. On a phone, do not pop the keyboard over the example questions.
+  if (!window.matchMedia("(pointer: coarse)").matches) chat.focus();
+}
+
+start();

@@ -1,5 +1,5 @@
 import { ApiError, getPassage, type PassageView } from "./api.ts";
-import { byId, h, prefersReducedMotion } from "./dom.ts";
+import { append, byId, h, prefersReducedMotion } from "./dom.ts";
 import { findQuote, formatDate, httpUrl } from "./format.ts";
 
 export interface SourceRequest {
@@ -90,9 +90,13 @@ export function createSourceView() {
     if (origin && request.chunkId !== origin.chunkId) go(origin, "Về đoạn được trích dẫn");
     if (view.next) go({ chunkId: view.next.chunkId }, "Đoạn sau →");
 
-    body.replaceChildren(
+    body.replaceChildren();
+    append(
+      body,
       h("h2", { id: "source-title", class: "source-title" }, doc.title),
-      section ? h("p", { class: "source-section" }, h("span", { class: "visually-hidden" }, "Mục: "), section) : null,
+      section
+        ? h("p", { class: "source-section" }, h("span", { class: "visually-hidden" }, "Mục: "), section)
+        : null,
       who ? h("p", { class: "source-meta" }, who) : null,
       url
         ? h(
@@ -112,7 +116,7 @@ export function createSourceView() {
       nav.childElementCount > 0 ? nav : null,
     );
     if (mark) {
-      mark.scrollIntoView({ block: "center", behavior: prefersReducedMotion() ? "auto" : "smooth" });
+      mark.scrollIntoView({ block: "nearest", behavior: prefersReducedMotion() ? "auto" : "smooth" });
     }
   }
 
