@@ -58,6 +58,10 @@ export function queryTermIds(text: string): number[] {
 
 /** pgvector sparsevec literal: '{id:weight,...}/dim', indices ascending. */
 export function toSparsevec(weights: Map<number, number>): string {
-  const entries = [...weights.entries()].filter(([, w]) => w !== 0).sort((a, b) => a[0] - b[0]);
-  return `{${entries.map(([id, w]) => `${id}:${Number(w.toPrecision(6))}`).join(",")}}/${TERM_SPACE}`;
+  const entries = [...weights.entries()]
+    .map(([id, w]) => [id, Math.round(w * 1e5) / 1e5] as const)
+    .filter(([, w]) => w !== 0)
+    .sort((a, b) => a[0] - b[0]);
+  // Five decimals are plenty for ranking and keep the literal short.
+  return `{${entries.map(([id, w]) => `${id}:${w}`).join(",")}}/${TERM_SPACE}`;
 }
