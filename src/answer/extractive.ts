@@ -38,14 +38,16 @@ interface Candidate {
 
 /** Syllables keeping diacritics (lower case, NFC) and their folded twins, aligned. */
 function tokens(text: string): { marked: string[]; folded: string[] } {
+  const lower = text.normalize("NFC").toLowerCase();
+  // Folding keeps offsets, so each folded token is the same slice of the folded text.
+  const foldedText = foldDiacritics(lower);
   const marked: string[] = [];
-  for (const m of text
-    .normalize("NFC")
-    .toLowerCase()
-    .matchAll(/\d+(?:[.,]\d+)*|[\p{L}\p{M}]+/gu)) {
+  const folded: string[] = [];
+  for (const m of lower.matchAll(/\d+(?:[.,]\d+)*|[\p{L}\p{M}]+/gu)) {
     marked.push(normalizeNumberToken(m[0]));
+    folded.push(normalizeNumberToken(foldedText.slice(m.index, m.index + m[0].length)));
   }
-  return { marked, folded: marked.map((t) => foldDiacritics(t).replace(/đ/g, "d")) };
+  return { marked, folded };
 }
 
 const NUMBER_WORDS = /(^|\s)(một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)\s+\p{L}/u;
@@ -117,9 +119,19 @@ function questionTerms(
   return terms;
 }
 
+// Sentences and clauses are scored several times per answer (and the same passages recur across
+// questions): remember their term sets. Bounded, and cleared wholesale when full.
+const TERM_SETS = new Map<string, { marked: Set<string>; folded: Set<string> }>();
+
 function termSets(text: string): { marked: Set<string>; folded: Set<string> } {
-  const { marked, folded } = tokens(text);
-  return { marked: new Set(lexicalTerms(marked)), folded: new Set(lexicalTerms(folded)) };
+  let sets = TERM_SETS.get(text);
+  if (!sets) {
+    const { marked, folded } = tokens(text);
+    sets = { marked: new Set(lexicalTerms(marked)), folded: new Set(lexicalTerms(folded)) };
+    if (TERM_SETS.size >= 20_000) TERM_SETS.clear();
+    TERM_SETS.set(text, sets);
+  }
+  return sets;
 }
 
 function coverage(

@@ -29,11 +29,22 @@ function containsPhrase(tokens: string[], phrase: string[]): boolean {
  * dân" and the reverse, "XIV" brings "14". Matching is on folded syllables, so "ubnd", "Ủy ban"
  * and "uy ban" all match.
  */
+const TOKENIZED = new WeakMap<AbbreviationGroups, { form: string; tokens: string[] }[][]>();
+
+/** The groups with each form's folded syllables, computed once per groups array. */
+function tokenizedGroups(groups: AbbreviationGroups) {
+  let tokenized = TOKENIZED.get(groups);
+  if (!tokenized) {
+    tokenized = groups.map((group) => group.map((form) => ({ form, tokens: syllables(form) })));
+    TOKENIZED.set(groups, tokenized);
+  }
+  return tokenized;
+}
+
 export function expansionsFor(question: string, groups: AbbreviationGroups): string[] {
   const tokens = syllables(question);
   const out: string[] = [];
-  for (const group of groups) {
-    const forms = group.map((form) => ({ form, tokens: syllables(form) }));
+  for (const forms of tokenizedGroups(groups)) {
     if (!forms.some((f) => containsPhrase(tokens, f.tokens))) continue;
     for (const f of forms) if (!containsPhrase(tokens, f.tokens)) out.push(f.form);
   }
