@@ -346,3 +346,16 @@ describe("BM25 helpers", () => {
     for (let i = 1; i < indices.length; i++) expect(indices[i]).toBeGreaterThan(indices[i - 1] as number);
   });
 });
+
+describe("sparsevec size cap", () => {
+  it("keeps the strongest entries of an over-long passage, in index order", async () => {
+    const { toSparsevec } = await import("../src/retrieval/bm25.ts");
+    const weights = new Map<number, number>([
+      [30, 0.5],
+      [10, 2],
+      [20, 1],
+    ]);
+    expect(toSparsevec(weights, 2)).toBe("{10:2,20:1}/999999937");
+    expect(toSparsevec(weights)).toBe("{10:2,20:1,30:0.5}/999999937");
+  });
+});

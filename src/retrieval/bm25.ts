@@ -57,11 +57,13 @@ export function queryTermIds(text: string): number[] {
 }
 
 /** pgvector sparsevec literal: '{id:weight,...}/dim', indices ascending. */
-export function toSparsevec(weights: Map<number, number>): string {
-  const entries = [...weights.entries()]
+export function toSparsevec(weights: Map<number, number>, maxEntries = Number.POSITIVE_INFINITY): string {
+  let entries = [...weights.entries()]
     .map(([id, w]) => [id, Math.round(w * 1e5) / 1e5] as const)
-    .filter(([, w]) => w !== 0)
-    .sort((a, b) => a[0] - b[0]);
+    .filter(([, w]) => w !== 0);
+  // An unusually long passage keeps its strongest terms only, so its vector fits in a page.
+  if (entries.length > maxEntries) entries = entries.sort((a, b) => b[1] - a[1]).slice(0, maxEntries);
+  entries.sort((a, b) => a[0] - b[0]);
   // Five decimals are plenty for ranking and keep the literal short.
   return `{${entries.map(([id, w]) => `${id}:${w}`).join(",")}}/${TERM_SPACE}`;
 }

@@ -100,6 +100,13 @@ export function toDocumentRef(r: DocumentRow): DocumentRef {
  */
 export const LEXICAL_VERSION = 2;
 
+/**
+ * A passage's sparsevec is stored inline and uncompressed (migration 005), so it must fit in a
+ * page: 900 entries × 8 bytes stays well under 8 kB. Passages are 80-250 words (~500 terms); only
+ * a passage made of one enormous sentence is cut, keeping its highest-weighted terms.
+ */
+export const MAX_LEXICAL_TERMS = 900;
+
 /** Recompute the stored BM25 weights when the live average passage length drifts this far. */
 const AVGDL_DRIFT = 0.1;
 
@@ -178,7 +185,7 @@ export function createCorpusStore(db: Database) {
           sentences: chunk.sentences,
           length: c.length,
           terms: `{${[...c.tf.keys()].join(",")}}`,
-          lexical: toSparsevec(documentWeights(c, avgdl)),
+          lexical: toSparsevec(documentWeights(c, avgdl), MAX_LEXICAL_TERMS),
         };
       }),
     );
@@ -367,6 +374,7 @@ export function createCorpusStore(db: Database) {
               countTerms(searchableText({ text: r.text, headingPath: r.heading_path }, r.title)),
               avgdl,
             ),
+            MAX_LEXICAL_TERMS,
           ),
         }));
         for (let i = 0; i < updates.length; i += 2000) {
