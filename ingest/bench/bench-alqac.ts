@@ -19,6 +19,7 @@ import {
   parseCli,
   prepareRetrievalBench,
   readJsonl,
+  SCALE_USAGE,
   summarize,
   warnAbout,
 } from "./bench-retrieval.ts";
@@ -98,10 +99,12 @@ export async function writeAlqacJsonl(
 }
 
 const USAGE = `Usage: npm run bench:alqac -- [--engine pglite|postgres] [--baselines] [--json] [--k 10]
-                            [--alqac DIR] [--database-url URL]
+                            [--alqac DIR] [--database-url URL] [--distractors N] [--seed S]
+                            [--passages-per-distractor P] [--answer] [--skip-vacuum]
 
 The retrieval benchmark on ALQAC 2023 (law.json + train.json), as typed and without diacritics.
   --alqac DIR         folder of law.json and train.json (default: ../shared/bench/alqac2023 from the repo root)
+${SCALE_USAGE}
   other options as for bench:retrieval; --json prints {"typed": {...}, "folded": {...}}`;
 
 async function main(): Promise<void> {
@@ -135,11 +138,16 @@ async function main(): Promise<void> {
     docs,
     engine: args.engine,
     databaseUrl: adminUrlFrom(args["database-url"]),
+    distractors: args.distractors,
+    seed: args.seed,
+    unitsPerDoc: args["passages-per-distractor"],
+    reservedIds: queries.flatMap((q) => q.relevant),
+    vacuum: !args["skip-vacuum"],
   });
   let typed: BenchResult;
   let folded: BenchResult;
   try {
-    const options = { k: args.k, baselines: args.baselines };
+    const options = { k: args.k, baselines: args.baselines, answer: args.answer };
     typed = await prepared.run(queries, options);
     folded = await prepared.run(queries, { ...options, foldQueries: true });
   } finally {

@@ -1,17 +1,20 @@
 import { createHash, randomBytes } from "node:crypto";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import MiniSearch from "minisearch";
 import pg from "pg";
 import { z } from "zod";
+import { createAnswerer } from "../../src/answer/answerer.ts";
 import { createLogger } from "../../src/logger.ts";
+import { loadAbbreviations } from "../../src/retrieval/expand-query.ts";
 import { createRetriever } from "../../src/retrieval/retriever.ts";
 import type { CorpusStore } from "../../src/store/corpus-store.ts";
 import { openStore } from "../../src/store/open-store.ts";
 import { errorMessage, runIngest } from "../run-ingest.ts";
+import { countPassages, DEFAULT_SEED, DEFAULT_UNITS_PER_DOC, generateDistractors } from "./distractors.ts";
 
 /**
  * Retrieval quality and latency of the offline retriever (BM25 in the store, no dense embedder)
@@ -24,10 +27,18 @@ import { errorMessage, runIngest } from "../run-ingest.ts";
  * of 1/rank over queries with rank ≤ 10, 0 for the others. Latency is the wall clock of one
  * retrieve() (or one baseline search), measured after WARMUP untimed calls; percentiles by the
  * nearest-rank method.
+ *
+ * Scale: `distractors` adds synthetic passages (real sentences recombined across the documents, see
+ * distractors.ts) until the store holds about that many; they are never relevant. `answer` also
+ * times the whole offline answer (retrieval + extractive answer through createAnswerer, as the app
+ * wires it without conversations).
  */
 
 export const DEFAULT_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres";
 export const WARMUP = 20;
+/** The app's defaults (src/config.ts): passages given to the answerer, extractive refusal threshold. */
+export const ANSWER_TOP_K = 5;
+export const ANSWER_MIN_SUPPORT = 0.55;
 const CUTOFFS = [1, 5, 10] as const;
 
 export const ENGINES = ["pglite", "postgres"] as const;
@@ -173,10 +184,39 @@ export interface MethodResult extends Metrics {
   perQuery: QueryOutcome[];
 }
 
+/** How the store was filled: distractor generation, corpus files, runIngest. */
+export interface IngestStats {
+  /** distractor documents and the passages they added */
+  distractorDocs: number;
+  distractorPassages: number;
+  generateMs: number;
+  /** writing the corpus folder */
+  writeMs: number;
+  /** runIngest alone */
+  ingestMs: number;
+  passagesPerSec: number;
+  /** VACUUM ANALYZE after the ingest (0 when skipped) */
+  vacuumMs: number;
+}
+
+/** Retrieval + extractive answer, the whole offline path of one question. */
+export interface AnswerTiming {
+  topK: number;
+  minSupport: number;
+  p50ms: number;
+  p95ms: number;
+  /** share of questions answered (the others get "not in the documents") */
+  found: number;
+}
+
 export interface BenchResult extends Metrics {
   engine: Engine;
   docs: number;
   chunks: number;
+  ingest: IngestStats;
+  answer?: AnswerTiming;
+  /** 1-minute load average when the run ended: the machine may be shared */
+  load: number;
   queries: number;
   foldQueries: boolean;
   k: number;
@@ -209,6 +249,30 @@ export function summarize(result: BenchResult) {
     queries: result.queries,
     ...m(result),
     baselines: result.baselines.map((b) => ({ name: b.name, ...m(b) })),
+    // Only for scale runs: the plain --json object keeps the keys test/bench-retrieval.test.ts pins.
+    ...(result.ingest.distractorDocs > 0 || result.answer
+      ? {
+          ingest: {
+            ...result.ingest,
+            passagesPerSec: Math.round(result.ingest.passagesPerSec),
+            generateMs: Math.round(result.ingest.generateMs),
+            writeMs: Math.round(result.ingest.writeMs),
+            ingestMs: Math.round(result.ingest.ingestMs),
+            vacuumMs: Math.round(result.ingest.vacuumMs),
+          },
+          load: round(result.load, 2),
+        }
+      : {}),
+    ...(result.answer
+      ? {
+          answer: {
+            ...result.answer,
+            p50ms: round(result.answer.p50ms, 2),
+            p95ms: round(result.answer.p95ms, 2),
+            found: round(result.answer.found, 4),
+          },
+        }
+      : {}),
   };
 }
 
@@ -231,11 +295,28 @@ export function formatTable(result: BenchResult, heading?: string): string {
     heading ??
     `${result.engine}: ${result.docs} docs, ${result.chunks} passages, ${result.queries} queries` +
       `${result.foldQueries ? " (typed without diacritics)" : ""}, k=${result.k}`;
+  const info: string[] = [];
+  const a = result.answer;
+  if (a)
+    info.push(
+      `retrieval + extractive answer (top ${a.topK}, minSupport ${a.minSupport}): p50 ${a.p50ms.toFixed(2)} ms, ` +
+        `p95 ${a.p95ms.toFixed(2)} ms, answered ${(a.found * 100).toFixed(0)} %`,
+    );
+  const i = result.ingest;
+  info.push(
+    `ingest: ${result.chunks} passages in ${(i.ingestMs / 1000).toFixed(1)} s = ${Math.round(i.passagesPerSec)} passages/s` +
+      (i.distractorDocs > 0
+        ? ` (${i.distractorPassages} distractor passages in ${i.distractorDocs} documents, generated in ${(i.generateMs / 1000).toFixed(1)} s)`
+        : "") +
+      (i.vacuumMs > 0 ? `; VACUUM ANALYZE ${(i.vacuumMs / 1000).toFixed(1)} s` : "") +
+      `; load average ${result.load.toFixed(2)}`,
+  );
   const notes: string[] = [];
   if (result.failed.length > 0) notes.push(`${result.failed.length} document(s) failed to ingest`);
   if (result.unknownRelevant.length > 0)
     notes.push(`${result.unknownRelevant.length} relevant id(s) name no document`);
-  return [title, "", line(header), rule, ...rows.map(line), ...notes.map((n) => `Note: ${n}`)].join("\n");
+  const text = [...info, ...notes.map((n) => `Note: ${n}`)];
+  return [title, "", line(header), rule, ...rows.map(line), ...text].join("\n");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -246,6 +327,20 @@ export interface PrepareOptions {
   engine?: Engine;
   /** PostgreSQL admin connection: a throw-away database is created on its server and dropped */
   databaseUrl?: string;
+  /** add distractor documents until the store holds about this many passages (0: none) */
+  distractors?: number;
+  /** PRNG seed of the distractors (default DEFAULT_SEED) */
+  seed?: number;
+  /** distractor passages per distractor document (default DEFAULT_UNITS_PER_DOC) */
+  unitsPerDoc?: number;
+  /** ids distractors must not take: pass the relevant ids of the queries to be run */
+  reservedIds?: Iterable<string>;
+  /**
+   * VACUUM ANALYZE after the ingest (default true): the reweight at the end of a bulk ingest leaves
+   * one dead row per passage, and neither PGlite nor a server with autovacuum off cleans it up or
+   * gathers planner statistics. Measured as part of the store's set-up, not of the ingest.
+   */
+  vacuum?: boolean;
 }
 
 export interface RunOptions {
@@ -255,12 +350,15 @@ export interface RunOptions {
   foldQueries?: boolean;
   /** untimed calls before timing starts (default WARMUP) */
   warmup?: number;
+  /** also time retrieval + extractive answer */
+  answer?: boolean;
 }
 
 export interface PreparedBench {
   engine: Engine;
   docs: number;
   chunks: number;
+  ingest: IngestStats;
   store: CorpusStore;
   run(queries: BenchQuery[], options?: RunOptions): Promise<BenchResult>;
   /** closes the store and removes it (temp folder or temp database); safe to call twice */
@@ -349,19 +447,82 @@ export async function prepareRetrievalBench(options: PrepareOptions): Promise<Pr
   };
   openBenches.add(close);
   try {
+    let t = performance.now();
+    let distractors: BenchDoc[] = [];
+    if (options.distractors && options.distractors > 0) {
+      const real = options.docs.reduce((n, d) => n + countPassages(d), 0);
+      distractors = generateDistractors(options.docs, {
+        passages: options.distractors - real,
+        seed: options.seed ?? DEFAULT_SEED,
+        unitsPerDoc: options.unitsPerDoc ?? DEFAULT_UNITS_PER_DOC,
+        reserved: options.reservedIds,
+      });
+    }
+    const generateMs = performance.now() - t;
+    t = performance.now();
     corpusDir = await mkdtemp(join(tmpdir(), "sotay-bench-retrieval-corpus-"));
-    const pathToId = await writeDocsCorpus(options.docs, corpusDir);
+    const pathToId = await writeDocsCorpus([...options.docs, ...distractors], corpusDir);
+    const writeMs = performance.now() - t;
     const store = await openFreshStore(engine, options.databaseUrl ?? DEFAULT_ADMIN_URL, (dispose) => {
       disposeStore = dispose;
     });
+    t = performance.now();
     const summary = await runIngest({ store, corpusDir, logger: createLogger("silent") });
+    const ingestMs = performance.now() - t;
+    t = performance.now();
+    if (options.vacuum ?? true) await store.db.exec("VACUUM ANALYZE");
+    const vacuumMs = (options.vacuum ?? true) ? performance.now() - t : 0;
     const failed = summary.documents.failed.map((f) => ({
       id: pathToId.get(f.path) ?? f.path,
       error: f.error,
     }));
     const stats = await store.stats();
+    const distractorIds = new Set(distractors.map((d) => d.id));
+    const distractorPassages = (
+      await store.db.query<{ path: string; n: number }>(
+        "SELECT d.path, count(*)::int AS n FROM chunks c JOIN documents d ON d.id = c.document_id GROUP BY d.path",
+      )
+    ).reduce((n, r) => n + (distractorIds.has(pathToId.get(r.path) ?? "") ? r.n : 0), 0);
+    const ingest: IngestStats = {
+      distractorDocs: distractors.length,
+      distractorPassages,
+      generateMs,
+      writeMs,
+      ingestMs,
+      passagesPerSec: (summary.chunks / ingestMs) * 1000,
+      vacuumMs,
+    };
     const docIds = new Set(options.docs.map((d) => d.id));
-    const retriever = createRetriever({ db: store.db });
+    const abbreviations = loadAbbreviations();
+    const retriever = createRetriever({ db: store.db, abbreviations });
+    const answerer = createAnswerer({
+      retriever,
+      abbreviations,
+      logger: createLogger("silent"),
+      options: { topK: ANSWER_TOP_K, minSupport: ANSWER_MIN_SUPPORT },
+    });
+
+    /** Retrieval + extractive answer, timed like retrieve() alone (after the same warm-up). */
+    async function timeAnswers(queries: BenchQuery[], warmup: number): Promise<AnswerTiming> {
+      for (let i = 0; i < warmup && queries.length > 0; i++) {
+        await answerer.answer({ question: (queries[i % queries.length] as BenchQuery).q });
+      }
+      const ms: number[] = [];
+      let found = 0;
+      for (const query of queries) {
+        const t0 = performance.now();
+        const answer = await answerer.answer({ question: query.q });
+        ms.push(performance.now() - t0);
+        if (answer.found) found++;
+      }
+      return {
+        topK: ANSWER_TOP_K,
+        minSupport: ANSWER_MIN_SUPPORT,
+        p50ms: percentile(ms, 50),
+        p95ms: percentile(ms, 95),
+        found: queries.length ? found / queries.length : 0,
+      };
+    }
 
     let chunkRows: ChunkRow[] | undefined;
     const chunks = async () => {
@@ -452,6 +613,7 @@ export async function prepareRetrievalBench(options: PrepareOptions): Promise<Pr
       engine,
       docs: stats.documents,
       chunks: stats.chunks,
+      ingest,
       store,
       close,
       async run(input, runOptions = {}) {
@@ -460,10 +622,13 @@ export async function prepareRetrievalBench(options: PrepareOptions): Promise<Pr
         const warmup = runOptions.warmup ?? WARMUP;
         const foldQueries = runOptions.foldQueries ?? false;
         const queries = foldQueries ? input.map((q) => ({ ...q, q: foldQuery(q.q) })) : input;
+        const clash = queries.flatMap((q) => q.relevant).find((id) => distractorIds.has(id));
+        if (clash) throw new Error(`relevant id "${clash}" names a distractor: pass it in reservedIds`);
         const unknownRelevant = [
           ...new Set(queries.flatMap((q) => q.relevant).filter((id) => !docIds.has(id))),
         ];
         const main = await measure("retriever", ours, queries, k, warmup);
+        const answer = runOptions.answer ? await timeAnswers(queries, warmup) : undefined;
         const baselines: MethodResult[] = [];
         if (runOptions.baselines) {
           baselines.push(
@@ -478,6 +643,9 @@ export async function prepareRetrievalBench(options: PrepareOptions): Promise<Pr
           engine,
           docs: stats.documents,
           chunks: stats.chunks,
+          ingest,
+          ...(answer ? { answer } : {}),
+          load: loadavg()[0] ?? 0,
           queries: queries.length,
           foldQueries,
           k,
@@ -524,6 +692,11 @@ export const commonArgs = {
   k: z.coerce.number().int().min(1).max(1000).default(10),
   engine: z.enum(ENGINES).default("pglite"),
   "database-url": postgresUrl.optional(),
+  distractors: z.coerce.number().int().min(0).max(10_000_000).default(0),
+  seed: z.coerce.number().int().min(0).max(0xffffffff).default(DEFAULT_SEED),
+  "passages-per-distractor": z.coerce.number().int().min(1).max(1000).default(DEFAULT_UNITS_PER_DOC),
+  answer: z.boolean().default(false),
+  "skip-vacuum": z.boolean().default(false),
   help: z.boolean().default(false),
 };
 
@@ -533,6 +706,11 @@ export const commonOptions = {
   k: { type: "string" },
   engine: { type: "string" },
   "database-url": { type: "string" },
+  distractors: { type: "string" },
+  seed: { type: "string" },
+  "passages-per-distractor": { type: "string" },
+  answer: { type: "boolean" },
+  "skip-vacuum": { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -599,8 +777,22 @@ export function warnAbout(result: BenchResult): void {
   }
 }
 
+/** Help text of the options shared by bench:retrieval and bench:alqac. */
+export const SCALE_USAGE = `  --distractors N     before ingesting, add synthetic passages (real sentences recombined across the
+                      documents, never relevant) until the store holds about N passages
+  --seed S            seed of the distractors (default ${DEFAULT_SEED}): same N and seed, same documents
+  --passages-per-distractor P
+                      distractor passages per distractor document (default ${DEFAULT_UNITS_PER_DOC}; fewer,
+                      larger files ingest faster)
+  --answer            also time retrieval + extractive answer (createAnswerer, top ${ANSWER_TOP_K},
+                      minSupport ${ANSWER_MIN_SUPPORT}), after the same warm-up
+  --skip-vacuum       query the store as the ingest left it (by default VACUUM ANALYZE runs first:
+                      neither PGlite nor a server with autovacuum off would clean up or analyze)`;
+
 const USAGE = `Usage: npm run bench:retrieval -- --docs D.jsonl --queries Q.jsonl [--json] [--baselines]
                                 [--fold-queries] [--k 10] [--engine pglite|postgres] [--database-url URL]
+                                [--distractors N] [--seed S] [--passages-per-distractor P] [--answer]
+                                [--skip-vacuum]
 
 Ingests the documents into a fresh store and measures the retriever: R@1, R@5, R@10, MRR@10 and the
 p50/p95 latency of retrieve() after ${WARMUP} untimed warm-up queries.
@@ -612,6 +804,7 @@ p50/p95 latency of retrieve() after ${WARMUP} untimed warm-up queries.
   --engine E          pglite (a temp folder, default) or postgres (a temp database, dropped at the end)
   --database-url URL  PostgreSQL admin connection for --engine postgres (default: $BENCH_DATABASE_URL,
                       $TEST_DATABASE_URL, or ${DEFAULT_ADMIN_URL})
+${SCALE_USAGE}
   --json              print exactly one JSON object`;
 
 async function main(): Promise<void> {
@@ -654,6 +847,11 @@ async function main(): Promise<void> {
     docs,
     engine: args.engine,
     databaseUrl: adminUrlFrom(args["database-url"]),
+    distractors: args.distractors,
+    seed: args.seed,
+    unitsPerDoc: args["passages-per-distractor"],
+    reservedIds: queries.flatMap((q) => q.relevant),
+    vacuum: !args["skip-vacuum"],
   });
   let result: BenchResult;
   try {
@@ -661,6 +859,7 @@ async function main(): Promise<void> {
       k: args.k,
       baselines: args.baselines,
       foldQueries: args["fold-queries"],
+      answer: args.answer,
     });
   } finally {
     await prepared.close();
