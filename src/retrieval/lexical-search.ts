@@ -23,11 +23,9 @@ export async function searchLexical(db: Queryable, question: string, k: number):
     .filter(([, w]) => w > 0)
     .sort((a, b) => a[0] - b[0]);
   const vector = `{${weights.map(([id, w]) => `${id}:${w}`).join(",")}}/${TERM_SPACE}`;
-  const hits = await db.query<{ id: string; score: number }>(
-    `SELECT id, -(lexical <#> $1::sparsevec) AS score FROM chunks
-      WHERE terms && $2::int[]
-      ORDER BY lexical <#> $1::sparsevec, id LIMIT $3`,
-    [vector, weights.map(([id]) => id), k],
+  const hits = await db.query<{ id: string; distance: number }>(
+    `SELECT id, lexical <#> $1::sparsevec AS distance FROM chunks ORDER BY distance, id LIMIT $2`,
+    [vector, k],
   );
-  return hits.map((h) => ({ chunkId: h.id, score: Number(h.score) }));
+  return hits.map((h) => ({ chunkId: h.id, score: -Number(h.distance) })).filter((h) => h.score > 0);
 }
