@@ -54,6 +54,44 @@ export const configSchema = z
       emptyToUndefined,
       z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     ),
+    // Telegram: the token turns the channel on; a webhook URL switches from long polling to webhook.
+    TELEGRAM_BOT_TOKEN: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .regex(/^\d+:[\w-]{20,}$/, "must be the token @BotFather gave, like 123456789:AAF…")
+        .optional(),
+    ),
+    TELEGRAM_WEBHOOK_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/ }).optional()),
+    TELEGRAM_WEBHOOK_SECRET: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .regex(
+          /^[A-Za-z0-9_-]{16,256}$/,
+          "must be 16-256 characters of A-Z, a-z, 0-9, _ or - (e.g. the output of `openssl rand -hex 32`)",
+        )
+        .optional(),
+    ),
+    TELEGRAM_API_ROOT: z.preprocess(
+      emptyToUndefined,
+      z
+        .url({ protocol: /^https?$/ })
+        .default("https://api.telegram.org")
+        // grammY refuses a trailing slash
+        .transform((v) => v.replace(/\/+$/, "")),
+    ),
+    TELEGRAM_ADMIN_IDS: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .regex(
+          /^\s*\d+\s*(,\s*\d+\s*)*,?\s*$/,
+          "must be Telegram user ids separated by commas, like 12345,67890",
+        )
+        .optional()
+        .transform((v) => (v ? v.split(",").flatMap((id) => (id.trim() ? [Number(id.trim())] : [])) : [])),
+    ),
   })
   .superRefine((c, ctx) => {
     if (c.EMBEDDINGS === "openai" && !c.OPENAI_API_KEY && !c.OPENAI_BASE_URL) {
@@ -69,6 +107,32 @@ export const configSchema = z
         path: ["OPENAI_API_KEY"],
         message: "is required when CHAT_MODEL is set (or set OPENAI_BASE_URL to a local server)",
       });
+    }
+    if (c.TELEGRAM_WEBHOOK_URL) {
+      if (!c.TELEGRAM_BOT_TOKEN) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["TELEGRAM_BOT_TOKEN"],
+          message: "is required when TELEGRAM_WEBHOOK_URL is set",
+        });
+      }
+      if (!c.TELEGRAM_WEBHOOK_SECRET) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["TELEGRAM_WEBHOOK_SECRET"],
+          message: "is required when TELEGRAM_WEBHOOK_URL is set: without it anyone could post fake updates",
+        });
+      }
+      // The webhook is a route on the service's own server: it must not shadow the page or the API.
+      const path = new URL(c.TELEGRAM_WEBHOOK_URL).pathname.replace(/\/+$/, "");
+      if (path === "" || /^\/(api|assets|healthz|readyz)(\/|$)/.test(path)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["TELEGRAM_WEBHOOK_URL"],
+          message:
+            "needs a path of its own, e.g. https://bot.example.org/telegram/webhook (not /, /api, /assets, /healthz or /readyz)",
+        });
+      }
     }
   });
 

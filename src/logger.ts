@@ -12,7 +12,21 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
       level,
       base: undefined,
       redact: {
-        paths: ["apiKey", "token", "password", "*.apiKey", "*.token", "*.password", "headers.authorization"],
+        paths: [
+          "apiKey",
+          "token",
+          "password",
+          "secret",
+          "secret_token",
+          "*.apiKey",
+          "*.token",
+          "*.password",
+          "*.secret",
+          "*.secret_token",
+          // grammY's errors carry the payload of the failed call (setWebhook's holds the secret)
+          "err.payload.secret_token",
+          "headers.authorization",
+        ],
         censor: "[redacted]",
       },
     },

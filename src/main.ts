@@ -1,6 +1,7 @@
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { createApp } from "./app.ts";
+import { telegramFromConfig } from "./channels/telegram/telegram-from-config.ts";
 import { loadConfigOrExit } from "./config.ts";
 import { createLogger } from "./logger.ts";
 import { createServer } from "./server/create-server.ts";
@@ -23,6 +24,9 @@ async function main() {
     web,
     options: { logQuestions: config.LOG_QUESTIONS, maxBodyBytes: config.MAX_BODY_BYTES },
   });
+  const telegram = telegramFromConfig(config, app, logger);
+  // Routes must be added before the server answers its first request.
+  telegram?.mount(server);
 
   const http = serve({ fetch: server.fetch, port: config.PORT, hostname: config.HOST });
   await new Promise<void>((resolve, reject) => {
@@ -32,9 +36,14 @@ async function main() {
   const { port } = http.address() as AddressInfo;
   const host = config.HOST === "0.0.0.0" || config.HOST === "::" ? "localhost" : config.HOST;
   logger.info({ port }, `Sổ tay Nghị quyết is listening on http://${host}:${port}`);
+  const telegramOn = telegram ? await telegram.start() : false;
+  const channels = telegramOn ? ["web", "telegram"] : ["web"];
   logger.info(
-    { channels: ["web"] },
-    "channels on: web (chat page and JSON API). Telegram and Zalo are off: set TELEGRAM_BOT_TOKEN or ZALO_BOT_TOKEN to turn them on",
+    { channels },
+    `channels on: web (chat page and JSON API)${telegramOn ? `, telegram (${telegram?.mode})` : ""}. ` +
+      (!telegram
+        ? "Telegram and Zalo are off: set TELEGRAM_BOT_TOKEN or ZALO_BOT_TOKEN to turn them on"
+        : `${telegramOn ? "" : "Telegram could not start (see the error above). "}Zalo is off: set ZALO_BOT_TOKEN to turn it on`),
   );
 
   let stopping = false;
@@ -42,8 +51,13 @@ async function main() {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, "shutting down: no new requests, finishing those in flight");
-    // Stop accepting; close() waits for requests in flight, then we close the store.
+    // Stop polling Telegram (updates being answered finish first) and stop accepting HTTP;
+    // close() waits for requests in flight, then we close the store.
+    const telegramStopped = telegram
+      ?.stop()
+      .catch((error) => logger.error({ err: error }, "stopping Telegram failed"));
     http.close(async () => {
+      await telegramStopped;
       await app.close().catch((error) => logger.error({ err: error }, "closing the store failed"));
       logger.info("stopped");
       process.exit(0);

@@ -1,0 +1,78 @@
+/** What the Telegram bot says, in one place. HTML where noted; nothing here holds user text. */
+
+/** Shown as buttons under /start; a tap asks the question. All three are answered by the corpus. */
+export const EXAMPLE_QUESTIONS = [
+  "Hà Nội đặt mục tiêu tăng trưởng kinh tế bao nhiêu?",
+  "Ba đột phá chiến lược là gì?",
+  "Chương trình hành động có bao nhiêu chỉ tiêu chủ yếu?",
+] as const;
+
+/** Registered with setMyCommands: what Telegram shows when a user types "/". */
+export const COMMANDS = [
+  { command: "start", description: "Giới thiệu và câu hỏi mẫu" },
+  { command: "hoi", description: "Đặt câu hỏi (dùng được trong nhóm): /hoi câu hỏi" },
+  { command: "nguon", description: "Nguồn của câu trả lời gần nhất" },
+  { command: "tailieu", description: "Danh sách tài liệu, ngày đăng và đường dẫn" },
+  { command: "moi", description: "Bắt đầu cuộc trò chuyện mới" },
+  { command: "help", description: "Cách dùng" },
+] as const;
+
+/** Admins also see this one in their private chat with the bot. */
+export const ADMIN_COMMANDS = [
+  ...COMMANDS,
+  { command: "reindex", description: "Nạp lại toàn bộ kho tài liệu (quản trị)" },
+] as const;
+
+export const TEXT = {
+  /** HTML; `documents` is already escaped */
+  welcome: (documents: string) =>
+    "Xin chào! Mình là <b>Sổ tay Nghị quyết</b>, trợ lý hỏi đáp về Chương trình hành động của " +
+    "Thành ủy Hà Nội thực hiện Nghị quyết Đại hội XIV của Đảng.\n\n" +
+    "Mỗi câu trả lời trích nguyên văn câu trong tài liệu và ghi rõ nguồn; bấm “Nguồn 1”, “Nguồn 2”… " +
+    "để xem đoạn gốc. Gõ có dấu hay không dấu đều được. Khi tài liệu không đề cập, mình sẽ nói rõ.\n\n" +
+    `${documents}\n\nBạn cứ gõ câu hỏi, hoặc chọn một câu hỏi mẫu:`,
+  /** HTML */
+  help: (username: string) =>
+    "<b>Cách dùng</b>\n" +
+    "• Trong trò chuyện riêng: gõ câu hỏi, ví dụ “chỉ tiêu tăng trưởng của Hà Nội”.\n" +
+    `• Trong nhóm: /hoi câu hỏi, hoặc nhắc @${username}, hoặc trả lời tin nhắn của mình.\n` +
+    `• Ở bất kỳ cuộc trò chuyện nào: gõ @${username} và câu hỏi để tra nhanh rồi gửi kết quả.\n\n` +
+    "<b>Lệnh</b>\n" +
+    "/hoi: đặt câu hỏi\n" +
+    "/nguon: nguồn của câu trả lời gần nhất\n" +
+    "/tailieu: danh sách tài liệu\n" +
+    "/moi: bắt đầu cuộc trò chuyện mới (quên các câu hỏi trước)\n" +
+    "/start: giới thiệu và câu hỏi mẫu",
+  askPrompt: "Bạn muốn hỏi gì? Ví dụ: /hoi Hà Nội đặt mục tiêu tăng trưởng kinh tế bao nhiêu?",
+  placeholder: "⏳ Đang soạn câu trả lời…",
+  apology: "Xin lỗi, mình gặp sự cố khi xử lý tin nhắn này. Bạn vui lòng thử lại sau ít phút.",
+  rateLimited:
+    "Bạn gửi hơi nhanh, mình cần vài giây để theo kịp. Bạn vui lòng đợi một chút rồi hỏi tiếp nhé.",
+  unknownCommand: "Mình chưa hiểu lệnh này. Gõ /help để xem các lệnh, hoặc gõ thẳng câu hỏi của bạn.",
+  notText: "Mình chỉ đọc được câu hỏi bằng chữ. Bạn hãy gõ câu hỏi, ví dụ “Ba đột phá chiến lược là gì?”.",
+  newConversation:
+    "Đã bắt đầu cuộc trò chuyện mới: các câu hỏi trước sẽ không được dùng để hiểu câu tiếp theo.",
+  noLastAnswer: "Bạn chưa hỏi câu nào trong cuộc trò chuyện này. Hãy gõ một câu hỏi trước nhé.",
+  sourceGone: "Không tìm thấy câu trả lời này nữa. Bạn hãy hỏi lại nhé.",
+  buttonUnknown: "Nút này không còn dùng được. Bạn hãy hỏi lại nhé.",
+  feedbackThanks: (up: boolean) => `Cảm ơn bạn đã đánh giá ${up ? "👍" : "👎"}!`,
+  feedbackChanged: (up: boolean) => `Đã đổi đánh giá của bạn thành ${up ? "👍" : "👎"}.`,
+  feedbackSame: (up: boolean) => `Bạn đã đánh giá ${up ? "👍" : "👎"} rồi.`,
+  inlineHint: "Hỏi Sổ tay Nghị quyết",
+  inlineNotFound: "Tài liệu không đề cập",
+  adminOnlyUpload:
+    "Cảm ơn bạn! Tiếc là chỉ quản trị viên mới được thêm tài liệu vào kho, nên tệp này không được lưu. " +
+    "Nếu tài liệu hữu ích, bạn hãy gửi cho người quản trị nhé.",
+  adminOnly: "Xin lỗi, lệnh này chỉ dành cho quản trị viên.",
+  /** HTML; the list is fixed text */
+  unsupportedFile: (extensions: string) => `Mình chỉ nạp được tệp ${extensions}. Tệp này không được lưu.`,
+  fileTooLarge: (limit: string) => `Tệp lớn hơn ${limit} nên không được lưu.`,
+  reindexing: "Đang nạp lại kho tài liệu…",
+  /** HTML; `name` is already escaped */
+  uploading: (name: string) => `Đã nhận <b>${name}</b>, đang lưu và nạp vào kho…`,
+  /** HTML; `name` and `error` are already escaped */
+  uploadFailed: (name: string, error: string) =>
+    `Không nạp được <b>${name}</b>: ${error}\nTệp không được giữ lại; kho tài liệu không đổi.`,
+  /** HTML; `name` is already escaped */
+  uploadSaved: (name: string) => `Đã lưu <b>${name}</b> vào kho.`,
+} as const;

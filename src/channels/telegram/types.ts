@@ -1,0 +1,44 @@
+import type { UserFromGetMe } from "grammy/types";
+import type { IngestSummary } from "../../../ingest/run-ingest.ts";
+import type { Answerer } from "../../answer/answerer.ts";
+import type { Logger } from "../../logger.ts";
+import type { AnswerStore } from "../../store/answer-store.ts";
+import type { ConversationStore } from "../../store/conversation-store.ts";
+import type { CorpusStore } from "../../store/corpus-store.ts";
+
+/** Everything the bot uses, passed in by the entry point (main.ts) or a test. */
+export interface TelegramBotDeps {
+  token: string;
+  answerer: Pick<Answerer, "answer">;
+  store: Pick<CorpusStore, "listDocuments" | "getPassage">;
+  conversations: Pick<ConversationStore, "recent" | "clear">;
+  answers: AnswerStore;
+  /** brings the store in line with the corpus folder (after an upload, and for /reindex) */
+  reindex: () => Promise<IngestSummary>;
+  logger: Logger;
+  options: TelegramBotOptions;
+}
+
+export interface TelegramBotOptions {
+  /** where admin uploads are saved (under `uploads/`) */
+  corpusDir: string;
+  /** Telegram user ids allowed to upload documents and run /reindex */
+  adminIds: readonly number[];
+  /** Bot API server; default Telegram's */
+  apiRoot?: string;
+  /**
+   * A chat model writes the answers (slower): a placeholder is shown at once and edited into the
+   * answer when it is ready.
+   */
+  streaming?: boolean;
+  /** log question text at info level (LOG_QUESTIONS) */
+  logQuestions?: boolean;
+  /** per-user limit on messages and button taps (default 6 per 10 s) */
+  rateLimit?: { limit: number; timeFrameMs: number };
+  /** per-user limit on inline queries, which arrive as the user types (default 20 per 10 s) */
+  inlineRateLimit?: { limit: number; timeFrameMs: number };
+  /** default 20 MB, the most the Bot API lets a bot download */
+  maxUploadBytes?: number;
+  /** the bot's own user, when known (tests); otherwise fetched with getMe at start */
+  botInfo?: UserFromGetMe;
+}
