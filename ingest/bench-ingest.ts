@@ -11,6 +11,9 @@ import { z } from "zod";
 import { createLogger } from "../src/logger.ts";
 import { openStore } from "../src/store/open-store.ts";
 import { readAlqacLaws, writeAlqacCorpus } from "./alqac.ts";
+import { alqacDocs } from "./bench/bench-alqac.ts";
+import { writeDocsCorpus } from "./bench/bench-retrieval.ts";
+import { countPassages, generateDistractors } from "./bench/distractors.ts";
 import { errorMessage, runIngest } from "./run-ingest.ts";
 
 /**
@@ -29,13 +32,15 @@ const SAMPLE_MS = 50;
 const WORKER_ENV = "SOTAY_BENCH_WORKER";
 
 const USAGE = `Usage: npm run bench:ingest -- [--engines pglite,postgres] [--corpus seed,alqac]
-                             [--alqac PATH] [--database-url URL] [--json]
+                             [--alqac PATH] [--distractors N] [--database-url URL] [--json]
 
 Measures ingestion throughput (chunks/s, documents/s), the re-run of an unchanged corpus, and peak
 memory (RSS sampled every ${SAMPLE_MS} ms), each engine on a fresh empty store, lexical vectors only.
   --engines LIST      pglite, postgres, or both (default: both)
   --corpus LIST       seed (the corpus/ folder), alqac (ALQAC 2023 laws), or both (default: both)
   --alqac PATH        ALQAC law.json (default: ../shared/bench/alqac2023/law.json from the repo root)
+  --distractors N     grow the ALQAC corpus to about N passages first: one document per article plus
+                      synthetic documents of real sentences recombined (as bench:retrieval does)
   --database-url URL  PostgreSQL admin connection, used to create and drop a throw-away database
                       (default: $BENCH_DATABASE_URL, $TEST_DATABASE_URL, or ${DEFAULT_ADMIN_URL})
   --json              print exactly one JSON object: { "runs": [...], "skipped": [...] }`;
@@ -63,6 +68,7 @@ const argsSchema = z.object({
   engines: list(ENGINES).default([...ENGINES]),
   corpus: list(CORPORA).default([...CORPORA]),
   alqac: z.string().min(1).optional(),
+  distractors: z.coerce.number().int().min(0).max(2_000_000).optional(),
   "database-url": postgresUrl.optional(),
   json: z.boolean().default(false),
   help: z.boolean().default(false),
@@ -84,6 +90,7 @@ function parseCliArgs(argv: string[]): BenchArgs {
         engines: { type: "string" },
         corpus: { type: "string" },
         alqac: { type: "string" },
+        distractors: { type: "string" },
         "database-url": { type: "string" },
         json: { type: "boolean" },
         help: { type: "boolean", short: "h" },
@@ -430,10 +437,22 @@ async function main(): Promise<void> {
         cleanups.add(() => rm(dir, { recursive: true, force: true }));
         const t = performance.now();
         const laws = await readAlqacLaws(alqacPath);
-        const files = await writeAlqacCorpus(laws, dir);
-        progress(
-          `ALQAC: ${laws.length} laws, ${files.length} articles written as .txt in ${Math.round(performance.now() - t)} ms`,
-        );
+        if (args.distractors) {
+          // The scale corpus of bench:retrieval --distractors: articles + recombined sentences.
+          const docs = alqacDocs(laws);
+          const real = docs.reduce((n, d) => n + countPassages(d), 0);
+          const extra = generateDistractors(docs, { passages: args.distractors - real });
+          await writeDocsCorpus([...docs, ...extra], dir);
+          progress(
+            `ALQAC + distractors: ${docs.length} articles (${real} passages) + ${extra.length} distractor documents ` +
+              `(about ${Math.max(0, args.distractors - real)} passages) written in ${Math.round(performance.now() - t)} ms`,
+          );
+        } else {
+          const files = await writeAlqacCorpus(laws, dir);
+          progress(
+            `ALQAC: ${laws.length} laws, ${files.length} articles written as .txt in ${Math.round(performance.now() - t)} ms`,
+          );
+        }
         corpusDirs.set("alqac", dir);
       }
     }

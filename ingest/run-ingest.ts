@@ -3,7 +3,13 @@ import { readdir, readFile } from "node:fs/promises";
 import { extname, join, relative, sep } from "node:path";
 import type { DenseEmbedder } from "../src/embeddings/types.ts";
 import type { Logger } from "../src/logger.ts";
-import type { CorpusStore, DocumentInput } from "../src/store/corpus-store.ts";
+import {
+  type CorpusStore,
+  type DenseVectors,
+  type DocumentInput,
+  searchableText,
+} from "../src/store/corpus-store.ts";
+import { syllables } from "../src/text/tokenize.ts";
 import { chunkDocument } from "./chunk-document.ts";
 import { cleanDocument } from "./clean-document.ts";
 import { loadDocument, SUPPORTED_EXTENSIONS } from "./loaders/index.ts";
@@ -32,9 +38,11 @@ export interface IngestOptions {
   /** recompute every vector: lexical weights, and dense vectors with the configured embedder */
   reembed?: boolean;
   onProgress?: (done: number, total: number, path: string) => void;
+  /** batch limits (default BATCH_CHUNKS passages, BATCH_DOCUMENTS documents) */
+  batch?: { chunks: number; documents: number };
 }
 
-/** Bulk writes: a batch is flushed at this many passages or documents, whichever comes first. */
+/** Bulk writes: a batch is written at this many passages or documents, whichever comes first. */
 const BATCH_CHUNKS = 500;
 const BATCH_DOCUMENTS = 200;
 
@@ -87,45 +95,17 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
   // way leaves every document searchable with its previous vectors.
   if (embedder && !options.dryRun) await store.registerEmbedder(embedder);
 
-  // Changed documents are written in batches: each batch is one transaction (every document in it
-  // whole or absent), so a bulk load does not pay a durable commit per small document.
-  let pending: DocumentInput[] = [];
-  let pendingChunks = 0;
-  const flush = async () => {
-    if (pending.length === 0) return;
-    const batch = pending;
-    pending = [];
-    pendingChunks = 0;
-    let vectors: number[][] | undefined;
-    if (embedder) {
-      try {
-        vectors = await embedder.embedDocuments(
-          batch.flatMap((d) => d.chunks.map((c) => denseText(d.title, c.headingPath, c.text))),
-        );
-      } catch (error) {
-        const names = batch.length === 1 ? batch[0]?.path : `${batch.length} documents`;
-        throw new IngestAbortedError(`embedding failed while ingesting ${names}: ${errorMessage(error)}`);
-      }
-    }
-    let offset = 0;
-    await store.replaceDocuments(
-      batch.map((input) => {
-        const dense =
-          embedder && vectors
-            ? { embedderId: embedder.id, vectors: vectors.slice(offset, offset + input.chunks.length) }
-            : undefined;
-        offset += input.chunks.length;
-        return { input, dense };
-      }),
-    );
-    const written = batch.reduce((n, d) => n + d.chunks.length, 0);
-    summary.chunks += written;
-    summary.embedded += written;
-  };
-
+  // First every changed file is read and chunked, so that a bulk load into an empty store knows
+  // its corpus's average passage length before writing (otherwise the first batch's average would
+  // weight everything, and a full reweight would follow). Then the documents are written in
+  // batches: each batch is one transaction (every document in it whole or absent), so a bulk load
+  // does not pay a durable commit per small document; and the next batch is prepared (term counts,
+  // BM25 vectors, dense vectors) while the database writes the current one.
+  const changed: DocumentInput[] = [];
   let done = 0;
+  let total = supported.length;
   for (const path of supported) {
-    options.onProgress?.(done++, supported.length, path);
+    options.onProgress?.(done++, total, path);
     let bytes: Buffer;
     try {
       bytes = await readFile(join(corpusDir, path));
@@ -157,7 +137,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
     if (options.dryRun) continue;
 
     const { meta } = prepared;
-    pending.push({
+    changed.push({
       path,
       contentHash,
       title: meta.title,
@@ -168,11 +148,33 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
       body: prepared.body,
       chunks: prepared.chunks,
     });
-    pendingChunks += prepared.chunks.length;
-    if (pendingChunks >= BATCH_CHUNKS || pending.length >= BATCH_DOCUMENTS) await flush();
   }
-  await flush();
-  options.onProgress?.(done, supported.length, "");
+
+  if (changed.length > 0) {
+    total += changed.length;
+    const stats = await store.stats();
+    const avgdl = stats.avgdlUsed ?? (stats.chunks === 0 ? averageLength(changed) : undefined);
+    let writing: Promise<void> | undefined;
+    for (const batch of batches(
+      changed,
+      options.batch?.chunks ?? BATCH_CHUNKS,
+      options.batch?.documents ?? BATCH_DOCUMENTS,
+    )) {
+      const items = await withDenseVectors(batch, embedder);
+      const prepared = await store.prepareBatch(items, avgdl);
+      await writing;
+      writing = store.writeBatch(prepared).then(() => {
+        const written = batch.reduce((n, d) => n + d.chunks.length, 0);
+        summary.chunks += written;
+        summary.embedded += written;
+        for (const d of batch) options.onProgress?.(done++, total, d.path);
+      });
+      // A failed write surfaces at the next await; until then it must not count as unhandled.
+      writing.catch(() => {});
+    }
+    await writing;
+  }
+  options.onProgress?.(done, total, "");
 
   const present = new Set(supported);
   for (const path of stored.keys()) {
@@ -193,6 +195,65 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
   }
   summary.ms = Math.round(performance.now() - started);
   return summary;
+}
+
+/** Consecutive slices of at most `maxChunks` passages or `maxDocuments` documents (never empty). */
+function* batches(
+  docs: DocumentInput[],
+  maxChunks: number,
+  maxDocuments: number,
+): Generator<DocumentInput[]> {
+  let batch: DocumentInput[] = [];
+  let chunks = 0;
+  for (const doc of docs) {
+    batch.push(doc);
+    chunks += doc.chunks.length;
+    if (chunks >= maxChunks || batch.length >= maxDocuments) {
+      yield batch;
+      batch = [];
+      chunks = 0;
+    }
+  }
+  if (batch.length > 0) yield batch;
+}
+
+/**
+ * The BM25 length (syllables + bigrams of title, headings and text) averaged over the passages
+ * about to be written: what the store weights with when it starts empty.
+ */
+function averageLength(docs: DocumentInput[]): number {
+  let terms = 0;
+  let passages = 0;
+  for (const doc of docs) {
+    for (const chunk of doc.chunks) {
+      const n = syllables(searchableText(chunk, doc.title)).length;
+      terms += Math.max(0, 2 * n - 1);
+      passages++;
+    }
+  }
+  return passages ? terms / passages : 1;
+}
+
+async function withDenseVectors(
+  batch: DocumentInput[],
+  embedder: DenseEmbedder | undefined,
+): Promise<{ input: DocumentInput; dense?: DenseVectors }[]> {
+  if (!embedder) return batch.map((input) => ({ input }));
+  let vectors: number[][];
+  try {
+    vectors = await embedder.embedDocuments(
+      batch.flatMap((d) => d.chunks.map((c) => denseText(d.title, c.headingPath, c.text))),
+    );
+  } catch (error) {
+    const names = batch.length === 1 ? batch[0]?.path : `${batch.length} documents`;
+    throw new IngestAbortedError(`embedding failed while ingesting ${names}: ${errorMessage(error)}`);
+  }
+  let offset = 0;
+  return batch.map((input) => {
+    const dense = { embedderId: embedder.id, vectors: vectors.slice(offset, offset + input.chunks.length) };
+    offset += input.chunks.length;
+    return { input, dense };
+  });
 }
 
 async function embedMissing(store: CorpusStore, embedder: DenseEmbedder): Promise<number> {

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AlqacLaw, alqacSlug, readAlqacLaws, writeAlqacCorpus } from "../ingest/alqac.ts";
+import { alqacDocs, halves } from "../ingest/bench/bench-alqac.ts";
 import { loadDocument } from "../ingest/loaders/index.ts";
 import { listCorpusFiles } from "../ingest/run-ingest.ts";
 
@@ -115,5 +116,22 @@ describe("alqacSlug", () => {
     expect(alqacSlug("Bộ luật dân sự")).toBe("bo-luat-dan-su");
     expect(alqacSlug("Luật Điện ảnh")).toBe("luat-dien-anh");
     expect(alqacSlug("../..")).toBe("x");
+  });
+});
+
+describe("the ALQAC benchmark", () => {
+  it("reports questions 1-50 (where ranking is tuned) and 51-100 apart", () => {
+    expect(halves(100)).toEqual([
+      { name: "1-50", from: 0, to: 50 },
+      { name: "51-100", from: 50, to: 100 },
+    ]);
+    expect(halves(5).map((p) => p.name)).toEqual(["1-3", "4-5"]);
+  });
+
+  it("titles each article's document as a citation names it, its first line included", () => {
+    const docs = alqacDocs(LAWS.slice(0, 1) as AlqacLaw[]);
+    expect(docs.map((d) => d.id)).toEqual(["Luật Phòng, chống ma túy#1", "Luật Phòng, chống ma túy#2"]);
+    expect(docs[0]?.title).toBe("Luật Phòng, chống ma túy, Điều 1. Phạm vi điều chỉnh");
+    expect(docs[0]?.text).toMatch(/^Luật này quy định/);
   });
 });

@@ -2,17 +2,24 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type BenchDoc,
   type BenchQuery,
+  type BenchResult,
   benchQuerySchema,
   computeMetrics,
   firstRelevantRank,
   foldQuery,
+  formatTable,
+  type MethodResult,
   type PreparedBench,
   parseJsonl,
+  partMetrics,
   percentile,
   prepareRetrievalBench,
   runRetrievalBench,
   summarize,
 } from "../ingest/bench/bench-retrieval.ts";
+import { createOpenAIEmbedder } from "../src/embeddings/openai-embedder.ts";
+import { conceptEmbedding, FUSION_DOCS, FUSION_QUERIES } from "./helpers/dense-fusion.ts";
+import { type OpenAIServer, startOpenAIServer } from "./helpers/openai-server.ts";
 
 describe("retrieval benchmark metrics", () => {
   it("ranks by passage, duplicates of one document taking separate ranks", () => {
@@ -28,6 +35,18 @@ describe("retrieval benchmark metrics", () => {
     expect(m.r10).toBeCloseTo(3 / 5);
     expect(m.mrr10).toBeCloseTo((1 + 1 / 2 + 1 / 6) / 5);
     expect(computeMetrics([])).toEqual({ r1: 0, r5: 0, r10: 0, mrr10: 0 });
+  });
+
+  it("computes the metrics of ranges of the queries apart", () => {
+    const perQuery = [1, 2, null, 1].map((rank) => ({ rank }));
+    const parts = partMetrics(perQuery, [
+      { name: "1-2", from: 0, to: 2 },
+      { name: "3-4", from: 2, to: 4 },
+    ]);
+    expect(parts.map((p) => [p.name, p.queries, p.r1, p.mrr10])).toEqual([
+      ["1-2", 2, 0.5, 0.75],
+      ["3-4", 2, 0.5, 0.5],
+    ]);
   });
 
   it("takes nearest-rank percentiles", () => {
@@ -116,6 +135,26 @@ describe("runRetrievalBench on a tiny Vietnamese set (PGlite)", () => {
     expect(result.failed).toEqual([]);
   });
 
+  it("reports ranges of the queries apart when asked, in the table and the JSON", async () => {
+    const parts = [
+      { name: "1-2", from: 0, to: 2 },
+      { name: "3-3", from: 2, to: 3 },
+    ];
+    const result = await prepared.run(QUERIES, { warmup: 0, parts });
+    expect(result.parts?.map((p) => [p.name, p.queries, p.mrr10])).toEqual([
+      ["1-2", 2, 0.5],
+      ["3-3", 1, 0.5],
+    ]);
+    expect(summarize(result).parts).toEqual([
+      { name: "1-2", queries: 2, r1: 0.5, r5: 0.5, r10: 0.5, mrr10: 0.5 },
+      { name: "3-3", queries: 1, r1: 0, r5: 1, r10: 1, mrr10: 0.5 },
+    ]);
+    const table = formatTable(result);
+    expect(table).toMatch(/\|\s+questions 1-2\s+\|\s+0\.500 \|/);
+    expect(table).toMatch(/\|\s+questions 3-3\s+\|/);
+    expect(summarize(await prepared.run(QUERIES, { warmup: 0 }))).not.toHaveProperty("parts");
+  });
+
   it("finds the same documents for questions typed without diacritics, on the same store", async () => {
     const result = await prepared.run(QUERIES, { warmup: 0, foldQueries: true });
     expect(result.foldQueries).toBe(true);
@@ -169,5 +208,52 @@ describe("runRetrievalBench", () => {
     expect(result.perQuery[0]?.rank).toBe(1);
     expect(result.mrr10).toBe(1);
     expect(result.unknownRelevant).toEqual(["khong-co"]);
+  });
+});
+
+describe("with a dense embedder (a local OpenAI-compatible server, deterministic vectors)", () => {
+  let server: OpenAIServer;
+  let prepared: PreparedBench;
+  let result: BenchResult;
+
+  beforeAll(async () => {
+    server = await startOpenAIServer({ embed: conceptEmbedding });
+    const embedder = await createOpenAIEmbedder({
+      baseURL: server.url,
+      model: "concepts",
+      dimensions: 32,
+      maxRetries: 0,
+    });
+    prepared = await prepareRetrievalBench({ docs: FUSION_DOCS, embedder });
+    result = await prepared.run(FUSION_QUERIES, { warmup: 0, k: 5 });
+  });
+  afterAll(async () => {
+    await prepared?.close();
+    await server?.close();
+  });
+
+  it("reports lexical only, dense only and fused on the same store in one run", () => {
+    expect(result.dense).toBe("openai:concepts:32");
+    expect(result.baselines.map((b) => b.name)).toEqual([
+      "lexical only (BM25 + rerank)",
+      "dense only (openai:concepts:32)",
+    ]);
+    expect(summarize(result).baselines.map((b) => b.name)).toHaveLength(2);
+    expect(formatTable(result)).toContain("RRF with dense");
+  });
+
+  it("fuses to a better ranking than either alone, on data where each fails differently", () => {
+    const [lexical, dense] = result.baselines as [MethodResult, MethodResult];
+    const rank = (m: { perQuery: { id: string; rank: number | null }[] }, id: string) =>
+      m.perQuery.find((q) => q.id === id)?.rank;
+    // BM25 misses the paraphrase, the "model" the age; fused gets both.
+    expect(rank(lexical, "p1")).toBeGreaterThan(1);
+    expect(rank(dense, "p1")).toBe(1);
+    expect(rank(lexical, "d1")).toBe(1);
+    expect(rank(dense, "d1")).toBeGreaterThan(1);
+    expect(result.perQuery.map((q) => q.rank)).toEqual([1, 1, 1, 1]);
+    expect(result.mrr10).toBeGreaterThan(lexical.mrr10);
+    expect(result.mrr10).toBeGreaterThan(dense.mrr10);
+    expect(result.r1).toBeGreaterThan(Math.max(lexical.r1, dense.r1));
   });
 });

@@ -5,6 +5,8 @@ import {
   countTerms,
   documentWeights,
   idf,
+  lexicalTermIds,
+  passageSparsevec,
   queryTermIds,
   TERM_SPACE,
   termId,
@@ -314,6 +316,21 @@ describe("BM25 helpers", () => {
     expect(counts.tf.get(termId("tang truong"))).toBe(2);
     expect(counts.tf.get(termId("tang"))).toBe(2);
     expect(counts.tf.get(termId("kinh te"))).toBe(1);
+  });
+
+  it("lexicalTermIds hashes syllables and bigrams exactly as termId does on the strings", () => {
+    for (const text of [`${POINTS} ${GROWTH} ${SECRETARY}`, "a", "", "Tăng trưởng tăng trưởng 1.662.336"]) {
+      const tokens = syllables(text);
+      expect(lexicalTermIds(tokens)).toEqual(lexicalTerms(tokens).map(termId));
+    }
+  });
+
+  it("passageSparsevec is the same vector as toSparsevec(documentWeights(...)), also when capped", () => {
+    const counts = countTerms(`${POINTS} ${GROWTH} ${SECRETARY} ${GROWTH}`);
+    for (const avgdl of [1, 37.5, 120, 10_000]) {
+      expect(passageSparsevec(counts, avgdl)).toBe(toSparsevec(documentWeights(counts, avgdl)));
+      expect(passageSparsevec(counts, avgdl, 10)).toBe(toSparsevec(documentWeights(counts, avgdl), 10));
+    }
   });
 
   it("queryTermIds are distinct, in order, and the same with or without marks", () => {

@@ -8,6 +8,9 @@ import MiniSearch from "minisearch";
 import pg from "pg";
 import { z } from "zod";
 import { createAnswerer } from "../../src/answer/answerer.ts";
+import { loadConfig } from "../../src/config.ts";
+import { createDenseEmbedder } from "../../src/embeddings/create-dense-embedder.ts";
+import type { DenseEmbedder } from "../../src/embeddings/types.ts";
 import { createLogger } from "../../src/logger.ts";
 import { loadAbbreviations } from "../../src/retrieval/expand-query.ts";
 import { createRetriever } from "../../src/retrieval/retriever.ts";
@@ -177,6 +180,29 @@ export interface QueryOutcome {
   ms: number;
 }
 
+/** A range of the queries, by position: `from` inclusive, `to` exclusive. */
+export interface QueryPart {
+  name: string;
+  from: number;
+  to: number;
+}
+
+export interface PartMetrics extends Metrics {
+  name: string;
+  queries: number;
+}
+
+/** The metrics of each range of queries (ranks in query order). */
+export function partMetrics(
+  perQuery: readonly { rank: number | null }[],
+  parts: readonly QueryPart[],
+): PartMetrics[] {
+  return parts.map((part) => {
+    const ranks = perQuery.slice(part.from, part.to).map((q) => q.rank);
+    return { name: part.name, queries: ranks.length, ...computeMetrics(ranks) };
+  });
+}
+
 export interface MethodResult extends Metrics {
   name: string;
   p50ms: number;
@@ -211,6 +237,8 @@ export interface AnswerTiming {
 
 export interface BenchResult extends Metrics {
   engine: Engine;
+  /** the dense embedder's id when the retriever fused BM25 with dense vectors */
+  dense?: string;
   docs: number;
   chunks: number;
   ingest: IngestStats;
@@ -223,6 +251,12 @@ export interface BenchResult extends Metrics {
   p50ms: number;
   p95ms: number;
   perQuery: QueryOutcome[];
+  /** the retriever's metrics on the ranges asked for (RunOptions.parts) */
+  parts?: PartMetrics[];
+  /** share of the top-k slots equal to exact BM25's (every passage scored), same questions */
+  overlap: number;
+  /** exact BM25, timed in the same run: the baseline the candidate selection is measured against */
+  exact: MethodResult;
   baselines: MethodResult[];
   /** documents the ingest could not read */
   failed: { id: string; error: string }[];
@@ -249,6 +283,18 @@ export function summarize(result: BenchResult) {
     queries: result.queries,
     ...m(result),
     baselines: result.baselines.map((b) => ({ name: b.name, ...m(b) })),
+    ...(result.parts
+      ? {
+          parts: result.parts.map((p) => ({
+            name: p.name,
+            queries: p.queries,
+            r1: round(p.r1, 4),
+            r5: round(p.r5, 4),
+            r10: round(p.r10, 4),
+            mrr10: round(p.mrr10, 4),
+          })),
+        }
+      : {}),
     // Only for scale runs: the plain --json object keeps the keys test/bench-retrieval.test.ts pins.
     ...(result.ingest.distractorDocs > 0 || result.answer
       ? {
@@ -261,6 +307,8 @@ export function summarize(result: BenchResult) {
             vacuumMs: Math.round(result.ingest.vacuumMs),
           },
           load: round(result.load, 2),
+          overlap: round(result.overlap, 4),
+          exact: { name: result.exact.name, ...m(result.exact) },
         }
       : {}),
     ...(result.answer
@@ -277,7 +325,8 @@ export function summarize(result: BenchResult) {
 }
 
 export function formatTable(result: BenchResult, heading?: string): string {
-  const rows = [{ name: "retriever (BM25 in store)", ...result }, ...result.baselines].map((r) => [
+  const name = result.dense ? "retriever (BM25 + rerank, RRF with dense)" : "retriever (BM25 in store)";
+  const rows = [{ name, ...result }, ...result.baselines].map((r) => [
     r.name,
     r.r1.toFixed(3),
     r.r5.toFixed(3),
@@ -286,6 +335,20 @@ export function formatTable(result: BenchResult, heading?: string): string {
     r.p50ms.toFixed(2),
     r.p95ms.toFixed(2),
   ]);
+  // The retriever on each range of questions, right under its own row.
+  rows.splice(
+    1,
+    0,
+    ...(result.parts ?? []).map((p) => [
+      `  questions ${p.name}`,
+      p.r1.toFixed(3),
+      p.r5.toFixed(3),
+      p.r10.toFixed(3),
+      p.mrr10.toFixed(3),
+      "",
+      "",
+    ]),
+  );
   const header = ["method", "R@1", "R@5", "R@10", "MRR@10", "p50 ms", "p95 ms"];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? "").length)));
   const line = (cells: string[]) =>
@@ -302,6 +365,11 @@ export function formatTable(result: BenchResult, heading?: string): string {
       `retrieval + extractive answer (top ${a.topK}, minSupport ${a.minSupport}): p50 ${a.p50ms.toFixed(2)} ms, ` +
         `p95 ${a.p95ms.toFixed(2)} ms, answered ${(a.found * 100).toFixed(0)} %`,
     );
+  const e = result.exact;
+  info.push(
+    `top-${result.k} overlap with exact BM25 (every passage scored): ${result.overlap.toFixed(4)}; exact BM25 ` +
+      `p50 ${e.p50ms.toFixed(2)} ms, p95 ${e.p95ms.toFixed(2)} ms (retriever p95 = ${(result.p95ms / Math.max(e.p95ms, 1e-9)).toFixed(2)} × exact)`,
+  );
   const i = result.ingest;
   info.push(
     `ingest: ${result.chunks} passages in ${(i.ingestMs / 1000).toFixed(1)} s = ${Math.round(i.passagesPerSec)} passages/s` +
@@ -324,6 +392,11 @@ export function formatTable(result: BenchResult, heading?: string): string {
 
 export interface PrepareOptions {
   docs: BenchDoc[];
+  /**
+   * A dense embedder: passages are embedded at ingest, the retriever fuses BM25 with it (as the app
+   * does with EMBEDDINGS=openai), and every run also reports lexical only and dense only.
+   */
+  embedder?: DenseEmbedder;
   engine?: Engine;
   /** PostgreSQL admin connection: a throw-away database is created on its server and dropped */
   databaseUrl?: string;
@@ -346,6 +419,8 @@ export interface PrepareOptions {
 export interface RunOptions {
   /** passages retrieved per query (default 10) */
   k?: number;
+  /** also report the retriever's metrics on these ranges of the queries (e.g. a tuning half) */
+  parts?: QueryPart[];
   baselines?: boolean;
   foldQueries?: boolean;
   /** untimed calls before timing starts (default WARMUP) */
@@ -467,7 +542,12 @@ export async function prepareRetrievalBench(options: PrepareOptions): Promise<Pr
       disposeStore = dispose;
     });
     t = performance.now();
-    const summary = await runIngest({ store, corpusDir, logger: createLogger("silent") });
+    const summary = await runIngest({
+      store,
+      corpusDir,
+      embedder: options.embedder,
+      logger: createLogger("silent"),
+    });
     const ingestMs = performance.now() - t;
     t = performance.now();
     if (options.vacuum ?? true) await store.db.exec("VACUUM ANALYZE");
@@ -494,7 +574,28 @@ export async function prepareRetrievalBench(options: PrepareOptions): Promise<Pr
     };
     const docIds = new Set(options.docs.map((d) => d.id));
     const abbreviations = loadAbbreviations();
-    const retriever = createRetriever({ db: store.db, abbreviations });
+    const embedder = options.embedder;
+    const retriever = createRetriever({ db: store.db, abbreviations, embedder });
+    // The same retriever scoring every passage: exact BM25, what the candidate selection is
+    // compared with (top-k overlap) and timed against, in the same run.
+    const exactRetriever = createRetriever({ db: store.db, abbreviations, embedder, candidateCap: 0 });
+    // With a dense embedder, each ranking alone on the same store, next to their fusion.
+    const alone = embedder
+      ? (["lexical", "dense"] as const).map((only) => {
+          const r = createRetriever({
+            db: store.db,
+            abbreviations,
+            embedder,
+            ranking: { fusion: { lexical: only === "lexical" ? 1 : 0, dense: only === "dense" ? 1 : 0 } },
+          });
+          const search: Search = async (q, k) =>
+            (await r.retrieve(q, { k })).passages.map((p) => pathToId.get(p.document.path));
+          return {
+            name: only === "lexical" ? "lexical only (BM25 + rerank)" : `dense only (${embedder.id})`,
+            search,
+          };
+        })
+      : [];
     const answerer = createAnswerer({
       retriever,
       abbreviations,
@@ -582,6 +683,25 @@ export async function prepareRetrievalBench(options: PrepareOptions): Promise<Pr
       return fts;
     };
 
+    /** Exact BM25 (every passage scored) timed, and the share of top-k slots the retriever shares with it. */
+    async function exactComparison(queries: BenchQuery[], k: number, warmup: number) {
+      const timed = await measure(
+        "exact BM25 (every passage scored)",
+        async (q, n) =>
+          (await exactRetriever.retrieve(q, { k: n })).passages.map((p) => pathToId.get(p.document.path)),
+        queries,
+        k,
+        warmup,
+      );
+      let shared = 0;
+      for (const query of queries) {
+        const fast = (await retriever.retrieve(query.q, { k })).passages.map((p) => p.chunkId);
+        const exact = new Set((await exactRetriever.retrieve(query.q, { k })).passages.map((p) => p.chunkId));
+        shared += exact.size ? fast.filter((id) => exact.has(id)).length / exact.size : 1;
+      }
+      return { timed, overlap: queries.length ? shared / queries.length : 1 };
+    }
+
     async function measure(
       name: string,
       search: Search,
@@ -628,8 +748,10 @@ export async function prepareRetrievalBench(options: PrepareOptions): Promise<Pr
           ...new Set(queries.flatMap((q) => q.relevant).filter((id) => !docIds.has(id))),
         ];
         const main = await measure("retriever", ours, queries, k, warmup);
+        const exact = await exactComparison(queries, k, warmup);
         const answer = runOptions.answer ? await timeAnswers(queries, warmup) : undefined;
         const baselines: MethodResult[] = [];
+        for (const { name, search } of alone) baselines.push(await measure(name, search, queries, k, warmup));
         if (runOptions.baselines) {
           baselines.push(
             await measure("minisearch (defaults, in memory)", await miniSearch(), queries, k, warmup),
@@ -641,6 +763,7 @@ export async function prepareRetrievalBench(options: PrepareOptions): Promise<Pr
         const { name: _name, ...metrics } = main;
         return {
           engine,
+          ...(embedder ? { dense: embedder.id } : {}),
           docs: stats.documents,
           chunks: stats.chunks,
           ingest,
@@ -650,6 +773,9 @@ export async function prepareRetrievalBench(options: PrepareOptions): Promise<Pr
           foldQueries,
           k,
           ...metrics,
+          ...(runOptions.parts ? { parts: partMetrics(main.perQuery, runOptions.parts) } : {}),
+          overlap: exact.overlap,
+          exact: exact.timed,
           baselines,
           failed,
           unknownRelevant,
@@ -697,6 +823,7 @@ export const commonArgs = {
   "passages-per-distractor": z.coerce.number().int().min(1).max(1000).default(DEFAULT_UNITS_PER_DOC),
   answer: z.boolean().default(false),
   "skip-vacuum": z.boolean().default(false),
+  dense: z.boolean().default(false),
   help: z.boolean().default(false),
 };
 
@@ -711,6 +838,7 @@ export const commonOptions = {
   "passages-per-distractor": { type: "string" },
   answer: { type: "boolean" },
   "skip-vacuum": { type: "boolean" },
+  dense: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -778,6 +906,28 @@ export function warnAbout(result: BenchResult): void {
 }
 
 /** Help text of the options shared by bench:retrieval and bench:alqac. */
+/**
+ * --dense: the dense embedder the environment configures (EMBEDDINGS=openai, OPENAI_BASE_URL,
+ * EMBEDDING_MODEL…, as for the app); exits 2 with a message when it configures none.
+ */
+export async function denseEmbedderFrom(flag: boolean): Promise<DenseEmbedder | undefined> {
+  if (!flag) return undefined;
+  let embedder: DenseEmbedder | undefined;
+  try {
+    embedder = await createDenseEmbedder(loadConfig(process.env), createLogger("silent"));
+  } catch (error) {
+    process.stderr.write(`--dense: ${errorMessage(error)}\n`);
+    process.exit(2);
+  }
+  if (!embedder) {
+    process.stderr.write(
+      "--dense needs a dense embedder: set EMBEDDINGS=openai and OPENAI_BASE_URL (a local OpenAI-compatible server) or OPENAI_API_KEY\n",
+    );
+    process.exit(2);
+  }
+  return embedder;
+}
+
 export const SCALE_USAGE = `  --distractors N     before ingesting, add synthetic passages (real sentences recombined across the
                       documents, never relevant) until the store holds about N passages
   --seed S            seed of the distractors (default ${DEFAULT_SEED}): same N and seed, same documents
@@ -787,12 +937,15 @@ export const SCALE_USAGE = `  --distractors N     before ingesting, add syntheti
   --answer            also time retrieval + extractive answer (createAnswerer, top ${ANSWER_TOP_K},
                       minSupport ${ANSWER_MIN_SUPPORT}), after the same warm-up
   --skip-vacuum       query the store as the ingest left it (by default VACUUM ANALYZE runs first:
-                      neither PGlite nor a server with autovacuum off would clean up or analyze)`;
+                      neither PGlite nor a server with autovacuum off would clean up or analyze)
+  --dense             also embed the passages with the configured dense embedder (EMBEDDINGS=openai,
+                      OPENAI_BASE_URL, EMBEDDING_MODEL… as for the app): the retriever fuses BM25 and
+                      dense by RRF, and "lexical only" and "dense only" are reported on the same store`;
 
 const USAGE = `Usage: npm run bench:retrieval -- --docs D.jsonl --queries Q.jsonl [--json] [--baselines]
                                 [--fold-queries] [--k 10] [--engine pglite|postgres] [--database-url URL]
                                 [--distractors N] [--seed S] [--passages-per-distractor P] [--answer]
-                                [--skip-vacuum]
+                                [--skip-vacuum] [--dense]
 
 Ingests the documents into a fresh store and measures the retriever: R@1, R@5, R@10, MRR@10 and the
 p50/p95 latency of retrieve() after ${WARMUP} untimed warm-up queries.
@@ -852,6 +1005,7 @@ async function main(): Promise<void> {
     unitsPerDoc: args["passages-per-distractor"],
     reservedIds: queries.flatMap((q) => q.relevant),
     vacuum: !args["skip-vacuum"],
+    embedder: await denseEmbedderFrom(args.dense),
   });
   let result: BenchResult;
   try {

@@ -11,14 +11,53 @@ export const BM25_B = 0.75;
 /** pgvector's sparsevec dimension limit is 1e9; a prime just under it spreads the hashes. */
 export const TERM_SPACE = 999_999_937;
 
-/** FNV-1a 32-bit hash of a term, mapped to 1..TERM_SPACE (sparsevec indices are 1-based). */
-export function termId(term: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < term.length; i++) {
-    h ^= term.charCodeAt(i);
+const FNV_OFFSET = 0x811c9dc5;
+const SPACE = 32;
+
+/** FNV-1a 32-bit state after `text`, starting from `h`. */
+function fnv(text: string, h = FNV_OFFSET): number {
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
     h = Math.imul(h, 0x01000193) >>> 0;
   }
-  return (h % TERM_SPACE) + 1;
+  return h;
+}
+
+/** FNV-1a 32-bit hash of a term, mapped to 1..TERM_SPACE (sparsevec indices are 1-based). */
+export function termId(term: string): number {
+  return (fnv(term) % TERM_SPACE) + 1;
+}
+
+/**
+ * Per syllable: its term id and the hash state after "syllable " (what a bigram starting with it
+ * continues from), so that a passage's bigram ids are hashed without building the bigram strings.
+ * Syllables repeat a lot (a few tens of thousands of distinct ones in a large corpus).
+ */
+const SYLLABLE_HASHES = new Map<string, { id: number; prefix: number }>();
+const SYLLABLE_CACHE_LIMIT = 200_000;
+
+function syllableHash(token: string): { id: number; prefix: number } {
+  let entry = SYLLABLE_HASHES.get(token);
+  if (entry === undefined) {
+    const h = fnv(token);
+    entry = { id: (h % TERM_SPACE) + 1, prefix: Math.imul(h ^ SPACE, 0x01000193) >>> 0 };
+    if (SYLLABLE_HASHES.size < SYLLABLE_CACHE_LIMIT) SYLLABLE_HASHES.set(token, entry);
+  }
+  return entry;
+}
+
+/** Term ids of `lexicalTerms(tokens)` (syllables, then adjacent bigrams), without the strings. */
+export function lexicalTermIds(tokens: readonly string[]): number[] {
+  const ids = new Array<number>(tokens.length > 0 ? 2 * tokens.length - 1 : 0);
+  let previous: { id: number; prefix: number } | undefined;
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i] as string;
+    const hash = syllableHash(token);
+    ids[i] = hash.id;
+    if (previous) ids[tokens.length + i - 1] = (fnv(token, previous.prefix) % TERM_SPACE) + 1;
+    previous = hash;
+  }
+  return ids;
 }
 
 export interface TermCounts {
@@ -29,13 +68,10 @@ export interface TermCounts {
 }
 
 export function countTerms(text: string): TermCounts {
-  const terms = lexicalTerms(syllables(text));
+  const ids = lexicalTermIds(syllables(text));
   const tf = new Map<number, number>();
-  for (const term of terms) {
-    const id = termId(term);
-    tf.set(id, (tf.get(id) ?? 0) + 1);
-  }
-  return { tf, length: terms.length };
+  for (const id of ids) tf.set(id, (tf.get(id) ?? 0) + 1);
+  return { tf, length: ids.length };
 }
 
 /** Document-side BM25 weights: tf·(k1+1) / (tf + k1·(1 − b + b·dl/avgdl)). */
@@ -44,6 +80,34 @@ export function documentWeights(counts: TermCounts, avgdl: number): Map<number, 
   const weights = new Map<number, number>();
   for (const [id, tf] of counts.tf) weights.set(id, (tf * (BM25_K1 + 1)) / (tf + norm));
   return weights;
+}
+
+/**
+ * The passage's stored sparsevec: `toSparsevec(documentWeights(counts, avgdl), maxEntries)`, written
+ * for bulk ingestion. Within a passage a weight depends only on the term's frequency, so each
+ * distinct frequency's weight is formatted once instead of once per term.
+ */
+export function passageSparsevec(
+  counts: TermCounts,
+  avgdl: number,
+  maxEntries = Number.POSITIVE_INFINITY,
+): string {
+  if (counts.tf.size > maxEntries) return toSparsevec(documentWeights(counts, avgdl), maxEntries);
+  const norm = BM25_K1 * (1 - BM25_B + (BM25_B * counts.length) / Math.max(avgdl, 1));
+  const formatted = new Map<number, string | undefined>();
+  const ids = [...counts.tf.keys()].sort((a, b) => a - b);
+  const parts: string[] = [];
+  for (const id of ids) {
+    const tf = counts.tf.get(id) as number;
+    let weight = formatted.get(tf);
+    if (!formatted.has(tf)) {
+      const rounded = Math.round(((tf * (BM25_K1 + 1)) / (tf + norm)) * 1e5) / 1e5;
+      weight = rounded === 0 ? undefined : String(rounded);
+      formatted.set(tf, weight);
+    }
+    if (weight !== undefined) parts.push(`${id}:${weight}`);
+  }
+  return `{${parts.join(",")}}/${TERM_SPACE}`;
 }
 
 /** Robertson–Spärck Jones IDF with the +1 that keeps it positive (as in Lucene). */

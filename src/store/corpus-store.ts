@@ -1,6 +1,6 @@
 import pgvector from "pgvector";
 import type { Chunk } from "../../ingest/chunk-document.ts";
-import { countTerms, documentWeights, type TermCounts, toSparsevec } from "../retrieval/bm25.ts";
+import { countTerms, passageSparsevec, type TermCounts } from "../retrieval/bm25.ts";
 import { foldDiacritics } from "../text/fold-diacritics.ts";
 import type { Database, Queryable } from "./database.ts";
 
@@ -107,6 +107,34 @@ export const LEXICAL_VERSION = 2;
  */
 export const MAX_LEXICAL_TERMS = 900;
 
+/**
+ * Preparing a batch takes tens of milliseconds of CPU. It yields to the event loop every few
+ * milliseconds, so that the database round trips of the batch being written meanwhile (and any
+ * request the process serves) are not held up behind it.
+ */
+function pauser(sliceMs = 4): () => Promise<void> {
+  let since = performance.now();
+  return async () => {
+    if (performance.now() - since < sliceMs) return;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    since = performance.now();
+  };
+}
+
+/** A batch of documents ready to write: rows, statistics and the JSON the insert sends. */
+export interface PreparedBatch {
+  items: { input: DocumentInput; dense?: DenseVectors }[];
+  counts: TermCounts[][];
+  /** the average length the sparsevecs were weighted with */
+  avgdl: number;
+  documentsJson: string;
+  rowsJson: string;
+  terms: number[];
+  dfs: number[];
+  chunkCount: number;
+  lengthTotal: number;
+}
+
 /** Recompute the stored BM25 weights when the live average passage length drifts this far. */
 const AVGDL_DRIFT = 0.1;
 
@@ -150,16 +178,29 @@ export function createCorpusStore(db: Database) {
   }
 
   /**
-   * Inserts documents with their chunks, adds their terms to the document frequencies and their
-   * lengths to the corpus totals: one statement (data-modifying CTEs), however many documents, so
-   * a bulk ingest pays one round trip and one commit per batch rather than per document.
+   * Everything a batch insert sends, computed in JS ahead of the transaction (term counts, BM25
+   * sparsevecs, JSON), so that a bulk ingest can prepare the next batch while the database writes
+   * this one. The sparsevecs depend on `avgdl`; the write recomputes them if the store's turns out
+   * to differ.
    */
-  async function insertDocuments(
-    tx: Queryable,
-    inputs: DocumentInput[],
-    counts: TermCounts[][],
-    avgdl: number,
-  ): Promise<void> {
+  async function prepareBatch(
+    items: { input: DocumentInput; dense?: DenseVectors }[],
+    avgdl: number | undefined,
+  ): Promise<PreparedBatch> {
+    const inputs = items.map((i) => i.input);
+    const counts: TermCounts[][] = [];
+    const pause = pauser();
+    for (const input of inputs) {
+      counts.push(input.chunks.map((c) => countTerms(searchableText(c, input.title))));
+      await pause();
+    }
+    const all = counts.flat();
+    // Without an expected length, this batch's own average.
+    const weighting = avgdl ?? (all.length ? all.reduce((n, c) => n + c.length, 0) / all.length : 1);
+    return { items, counts, ...(await batchRows(inputs, counts, weighting)) };
+  }
+
+  async function batchRows(inputs: DocumentInput[], counts: TermCounts[][], avgdl: number) {
     const documents = inputs.map((d) => ({
       path: d.path,
       title: d.title,
@@ -170,10 +211,12 @@ export function createCorpusStore(db: Database) {
       content_hash: d.contentHash,
       body: d.body,
     }));
-    const rows = inputs.flatMap((input, i) =>
-      input.chunks.map((chunk, j) => {
+    const rows = [];
+    const pause = pauser();
+    for (const [i, input] of inputs.entries()) {
+      for (const [j, chunk] of input.chunks.entries()) {
         const c = counts[i]?.[j] as TermCounts;
-        return {
+        rows.push({
           path: input.path,
           id: chunk.id,
           ordinal: chunk.ordinal,
@@ -185,14 +228,36 @@ export function createCorpusStore(db: Database) {
           sentences: chunk.sentences,
           length: c.length,
           terms: `{${[...c.tf.keys()].join(",")}}`,
-          lexical: toSparsevec(documentWeights(c, avgdl), MAX_LEXICAL_TERMS),
-        };
-      }),
-    );
+          lexical: passageSparsevec(c, avgdl, MAX_LEXICAL_TERMS),
+        });
+      }
+      await pause();
+    }
     const df = new Map<number, number>();
-    for (const c of counts.flat()) for (const term of c.tf.keys()) df.set(term, (df.get(term) ?? 0) + 1);
+    let lengthTotal = 0;
+    for (const c of counts.flat()) {
+      lengthTotal += c.length;
+      for (const term of c.tf.keys()) df.set(term, (df.get(term) ?? 0) + 1);
+    }
     // In term order, so that concurrent writers lock term_stats rows in the same order.
     const terms = [...df.keys()].sort((a, b) => a - b);
+    return {
+      avgdl,
+      documentsJson: JSON.stringify(documents),
+      rowsJson: JSON.stringify(rows),
+      terms,
+      dfs: terms.map((t) => df.get(t) as number),
+      chunkCount: rows.length,
+      lengthTotal,
+    };
+  }
+
+  /**
+   * Inserts documents with their chunks, adds their terms to the document frequencies and their
+   * lengths to the corpus totals: one statement (data-modifying CTEs), however many documents, so
+   * a bulk ingest pays one round trip and one commit per batch rather than per document.
+   */
+  async function insertDocuments(tx: Queryable, batch: PreparedBatch): Promise<void> {
     await tx.query(
       `WITH docs AS (
          INSERT INTO documents (path, title, url, publisher, author, published, content_hash, body)
@@ -216,14 +281,7 @@ export function createCorpusStore(db: Database) {
          UPDATE corpus_stats SET chunk_count = chunk_count + $5, length_total = length_total + $6
        )
        SELECT count(*)::int AS n FROM docs`,
-      [
-        JSON.stringify(documents),
-        JSON.stringify(rows),
-        terms,
-        terms.map((t) => df.get(t)),
-        rows.length,
-        counts.flat().reduce((n, c) => n + c.length, 0),
-      ],
+      [batch.documentsJson, batch.rowsJson, batch.terms, batch.dfs, batch.chunkCount, batch.lengthTotal],
     );
   }
 
@@ -284,30 +342,53 @@ export function createCorpusStore(db: Database) {
      * Replaces (or adds) several documents in one transaction: each is whole or absent, and until
      * the commit searches see the previous versions. Bulk ingestion batches small documents this
      * way, because a durable commit per document is what bounds its throughput.
+     * `avgdl`: the average passage length to weight with when the store has none yet (an empty
+     * store being filled by a bulk ingest that knows its corpus), instead of this batch's average.
      */
-    async replaceDocuments(items: { input: DocumentInput; dense?: DenseVectors }[]): Promise<void> {
+    async replaceDocuments(
+      items: { input: DocumentInput; dense?: DenseVectors }[],
+      options: { avgdl?: number } = {},
+    ): Promise<void> {
       if (items.length === 0) return;
-      const counts = items.map(({ input }) =>
-        input.chunks.map((c) => countTerms(searchableText(c, input.title))),
-      );
+      await this.writeBatch(await prepareBatch(items, (await this.stats()).avgdlUsed ?? options.avgdl));
+    },
+
+    /**
+     * The CPU-heavy half of replaceDocuments, run before the transaction (see writeBatch).
+     * `avgdl`: the weighting length expected in the store; absent, this batch's own average.
+     */
+    prepareBatch(
+      items: { input: DocumentInput; dense?: DenseVectors }[],
+      avgdl?: number,
+    ): Promise<PreparedBatch> {
+      return prepareBatch(items, avgdl);
+    },
+
+    /** Writes a prepared batch in one transaction (see replaceDocuments). */
+    async writeBatch(prepared: PreparedBatch): Promise<void> {
+      if (prepared.items.length === 0) return;
       await db.transaction(async (tx) => {
         const old = await tx.query<{ id: number }>(
           "SELECT id FROM documents WHERE path = ANY($1::text[]) ORDER BY id FOR UPDATE",
-          [items.map((i) => i.input.path)],
+          [prepared.items.map((i) => i.input.path)],
         );
         for (const { id } of old) await deleteDocument(tx, id);
-        const all = counts.flat();
-        const avgdl = await avgdlUsed(tx, () =>
-          all.length ? all.reduce((n, c) => n + c.length, 0) / all.length : 1,
-        );
-        await insertDocuments(
-          tx,
-          items.map((i) => i.input),
-          counts,
-          avgdl,
-        );
+        const avgdl = await avgdlUsed(tx, () => prepared.avgdl);
+        // Another writer set or changed the weighting length meanwhile: weight with the store's.
+        const batch =
+          avgdl === prepared.avgdl
+            ? prepared
+            : {
+                ...prepared,
+                ...(await batchRows(
+                  prepared.items.map((i) => i.input),
+                  prepared.counts,
+                  avgdl,
+                )),
+              };
+        await insertDocuments(tx, batch);
         const byEmbedder = new Map<string, { ids: string[]; vectors: number[][] }>();
-        for (const { input, dense } of items) {
+        for (const { input, dense } of prepared.items) {
           if (!dense) continue;
           const entry = byEmbedder.get(dense.embedderId) ?? { ids: [], vectors: [] };
           entry.ids.push(...input.chunks.map((c) => c.id));
@@ -369,11 +450,9 @@ export function createCorpusStore(db: Database) {
         );
         const updates = rows.map((r) => ({
           id: r.id,
-          lexical: toSparsevec(
-            documentWeights(
-              countTerms(searchableText({ text: r.text, headingPath: r.heading_path }, r.title)),
-              avgdl,
-            ),
+          lexical: passageSparsevec(
+            countTerms(searchableText({ text: r.text, headingPath: r.heading_path }, r.title)),
+            avgdl,
             MAX_LEXICAL_TERMS,
           ),
         }));

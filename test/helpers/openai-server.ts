@@ -55,6 +55,8 @@ export interface OpenAIServerOptions {
   ignoreEncodingFormat?: boolean;
   /** Always answer with `defaultDimensions`, like servers whose models have one fixed size. */
   ignoreDimensions?: boolean;
+  /** The vector of one input text (default fakeEmbedding): a deterministic "model" built for a test. */
+  embed?: (text: string, dimensions: number) => number[];
 }
 
 export interface FailOptions {
@@ -214,7 +216,7 @@ export async function startOpenAIServer(options: OpenAIServerOptions = {}): Prom
     sendJson(res, 200, {
       object: "list",
       data: texts.map((text, index) => {
-        const vector = fakeEmbedding(text, dimensions);
+        const vector = (options.embed ?? fakeEmbedding)(text, dimensions);
         return { object: "embedding", index, embedding: base64 ? float32Base64(vector) : vector };
       }),
       model: request.model,
