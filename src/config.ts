@@ -92,6 +92,34 @@ export const configSchema = z
         .optional()
         .transform((v) => (v ? v.split(",").flatMap((id) => (id.trim() ? [Number(id.trim())] : [])) : [])),
     ),
+    // Zalo: the token turns the channel on; a webhook URL switches from long polling to webhook.
+    ZALO_BOT_TOKEN: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .trim()
+        // It goes into every API URL (…/bot<token>/method): nothing that would change the URL.
+        .regex(/^[A-Za-z0-9:_.-]{10,512}$/, "must be the token Zalo Bot Manager gave, like 1234567890:AbCd…")
+        .optional(),
+    ),
+    ZALO_API_ROOT: z.preprocess(
+      emptyToUndefined,
+      z
+        .url({ protocol: /^https?$/ })
+        .default("https://bot-api.zaloplatforms.com")
+        .transform((v) => v.replace(/\/+$/, "")),
+    ),
+    ZALO_WEBHOOK_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/ }).optional()),
+    ZALO_WEBHOOK_SECRET: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .regex(
+          /^[\x21-\x7e]{8,256}$/,
+          "must be 8-256 visible ASCII characters without spaces (e.g. the output of `openssl rand -hex 32`)",
+        )
+        .optional(),
+    ),
   })
   .superRefine((c, ctx) => {
     if (c.EMBEDDINGS === "openai" && !c.OPENAI_API_KEY && !c.OPENAI_BASE_URL) {
@@ -131,6 +159,34 @@ export const configSchema = z
           path: ["TELEGRAM_WEBHOOK_URL"],
           message:
             "needs a path of its own, e.g. https://bot.example.org/telegram/webhook (not /, /api, /assets, /healthz or /readyz)",
+        });
+      }
+    }
+    if (c.ZALO_WEBHOOK_URL) {
+      if (!c.ZALO_BOT_TOKEN) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["ZALO_BOT_TOKEN"],
+          message: "is required when ZALO_WEBHOOK_URL is set",
+        });
+      }
+      if (!c.ZALO_WEBHOOK_SECRET) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["ZALO_WEBHOOK_SECRET"],
+          message: "is required when ZALO_WEBHOOK_URL is set: without it anyone could post fake messages",
+        });
+      }
+      const path = new URL(c.ZALO_WEBHOOK_URL).pathname.replace(/\/+$/, "");
+      const telegramPath = c.TELEGRAM_WEBHOOK_URL
+        ? new URL(c.TELEGRAM_WEBHOOK_URL).pathname.replace(/\/+$/, "")
+        : undefined;
+      if (path === "" || /^\/(api|assets|healthz|readyz)(\/|$)/.test(path) || path === telegramPath) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["ZALO_WEBHOOK_URL"],
+          message:
+            "needs a path of its own, e.g. https://bot.example.org/zalo/webhook (not /, /api, /assets, /healthz, /readyz or the Telegram webhook's)",
         });
       }
     }

@@ -2,6 +2,7 @@ import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { createApp } from "./app.ts";
 import { telegramFromConfig } from "./channels/telegram/telegram-from-config.ts";
+import { zaloFromConfig } from "./channels/zalo/zalo-from-config.ts";
 import { loadConfigOrExit } from "./config.ts";
 import { createLogger } from "./logger.ts";
 import { createServer } from "./server/create-server.ts";
@@ -25,8 +26,10 @@ async function main() {
     options: { logQuestions: config.LOG_QUESTIONS, maxBodyBytes: config.MAX_BODY_BYTES },
   });
   const telegram = telegramFromConfig(config, app, logger);
+  const zalo = zaloFromConfig(config, app, logger);
   // Routes must be added before the server answers its first request.
   telegram?.mount(server);
+  zalo?.mount(server);
 
   const http = serve({ fetch: server.fetch, port: config.PORT, hostname: config.HOST });
   await new Promise<void>((resolve, reject) => {
@@ -36,28 +39,44 @@ async function main() {
   const { port } = http.address() as AddressInfo;
   const host = config.HOST === "0.0.0.0" || config.HOST === "::" ? "localhost" : config.HOST;
   logger.info({ port }, `Sổ tay Nghị quyết is listening on http://${host}:${port}`);
-  const telegramOn = telegram ? await telegram.start() : false;
-  const channels = telegramOn ? ["web", "telegram"] : ["web"];
-  logger.info(
-    { channels },
-    `channels on: web (chat page and JSON API)${telegramOn ? `, telegram (${telegram?.mode})` : ""}. ` +
-      (!telegram
-        ? "Telegram and Zalo are off: set TELEGRAM_BOT_TOKEN or ZALO_BOT_TOKEN to turn them on"
-        : `${telegramOn ? "" : "Telegram could not start (see the error above). "}Zalo is off: set ZALO_BOT_TOKEN to turn it on`),
-  );
+  // Side by side: a bot API that is slow to answer must not hold the other channel back.
+  const [telegramOn, zaloOn] = await Promise.all([
+    telegram ? telegram.start() : false,
+    zalo ? zalo.start() : false,
+  ]);
+  const channels = ["web", ...(telegramOn ? ["telegram"] : []), ...(zaloOn ? ["zalo"] : [])];
+  const on = [
+    "web (chat page and JSON API)",
+    ...(telegramOn ? [`telegram (${telegram?.mode})`] : []),
+    ...(zaloOn ? [`zalo (${zalo?.mode})`] : []),
+  ];
+  const notes = [
+    ...(telegram && !telegramOn ? ["Telegram could not start (see the error above)."] : []),
+    ...(zalo && !zaloOn ? ["Zalo could not start (see the error above)."] : []),
+    !telegram && !zalo
+      ? "Telegram and Zalo are off: set TELEGRAM_BOT_TOKEN or ZALO_BOT_TOKEN to turn them on"
+      : !telegram
+        ? "Telegram is off: set TELEGRAM_BOT_TOKEN to turn it on"
+        : !zalo
+          ? "Zalo is off: set ZALO_BOT_TOKEN to turn it on"
+          : "",
+  ].filter(Boolean);
+  logger.info({ channels }, `channels on: ${on.join(", ")}. ${notes.join(" ")}`.trim());
 
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, "shutting down: no new requests, finishing those in flight");
-    // Stop polling Telegram (updates being answered finish first) and stop accepting HTTP;
-    // close() waits for requests in flight, then we close the store.
+    // Stop polling Telegram and Zalo (messages being answered finish first) and stop accepting
+    // HTTP; close() waits for requests in flight, then we close the store.
     const telegramStopped = telegram
       ?.stop()
       .catch((error) => logger.error({ err: error }, "stopping Telegram failed"));
+    const zaloStopped = zalo?.stop().catch((error) => logger.error({ err: error }, "stopping Zalo failed"));
     http.close(async () => {
       await telegramStopped;
+      await zaloStopped;
       await app.close().catch((error) => logger.error({ err: error }, "closing the store failed"));
       logger.info("stopped");
       process.exit(0);

@@ -1,0 +1,44 @@
+/** What the Zalo bot says, in one place. Plain text: Zalo shows no formatting and has no buttons. */
+
+/** Offered in the welcome; all three are answered by the corpus. */
+export const EXAMPLE_QUESTIONS = [
+  "Hà Nội đặt mục tiêu tăng trưởng kinh tế bao nhiêu?",
+  "Ba đột phá chiến lược là gì?",
+  "Chương trình hành động có bao nhiêu chỉ tiêu chủ yếu?",
+] as const;
+
+const COMMAND_LIST =
+  "/nguon: nguồn của câu trả lời gần nhất; /nguon 1 để xem đoạn gốc của nguồn [1]\n" +
+  "/tailieu: danh sách tài liệu\n" +
+  "/moi: bắt đầu cuộc trò chuyện mới (quên các câu hỏi trước)\n" +
+  "/help: cách dùng";
+
+export const TEXT = {
+  welcome:
+    "Xin chào! Mình là Sổ tay Nghị quyết, trợ lý hỏi đáp về Chương trình hành động của Thành ủy " +
+    "Hà Nội thực hiện Nghị quyết Đại hội XIV của Đảng. Mỗi câu trả lời trích nguyên văn câu trong " +
+    "tài liệu và ghi rõ nguồn. Gõ có dấu hay không dấu đều được.\n\n" +
+    `Bạn thử hỏi:\n${EXAMPLE_QUESTIONS.map((q) => `• ${q}`).join("\n")}\n\n` +
+    "Gõ /help để xem các lệnh.",
+  help:
+    "Cách dùng: gõ câu hỏi về Chương trình hành động, ví dụ “chỉ tiêu tăng trưởng của Hà Nội”. " +
+    "Câu trả lời có đánh số [1], [2]… ứng với các nguồn liệt kê bên dưới. Câu hỏi tiếp theo như " +
+    "“trong nhiệm kỳ nào?” được hiểu theo câu hỏi trước.\n\n" +
+    `Lệnh:\n${COMMAND_LIST}`,
+  apology: "Xin lỗi, mình gặp sự cố khi xử lý tin nhắn này. Bạn vui lòng thử lại sau ít phút.",
+  rateLimited:
+    "Bạn gửi hơi nhanh, mình cần vài giây để theo kịp. Bạn vui lòng đợi một chút rồi hỏi tiếp nhé.",
+  notText:
+    "Xin lỗi, mình chỉ hỗ trợ tin nhắn văn bản. Bạn hãy gõ câu hỏi bằng chữ, ví dụ “Ba đột phá chiến lược là gì?”.",
+  unknownCommand: `Mình chưa hiểu lệnh này. Các lệnh mình biết:\n${COMMAND_LIST}\n\nHoặc bạn cứ gõ thẳng câu hỏi.`,
+  newConversation:
+    "Đã bắt đầu cuộc trò chuyện mới: các câu hỏi trước sẽ không được dùng để hiểu câu tiếp theo.",
+  noLastAnswer: "Bạn chưa hỏi câu nào trong cuộc trò chuyện này. Hãy gõ một câu hỏi trước nhé.",
+  noSources: "Câu trả lời gần nhất không trích nguồn nào: tài liệu hiện có không đề cập đến nội dung đó.",
+  sourceOutOfRange: (count: number) =>
+    count === 1
+      ? "Câu trả lời gần nhất chỉ có nguồn [1]. Gõ /nguon 1 để xem đoạn gốc."
+      : `Câu trả lời gần nhất có các nguồn [1] đến [${count}]. Gõ /nguon và số thứ tự, ví dụ /nguon 1.`,
+  sourcesHint: "Gõ /nguon 1, /nguon 2… để xem đoạn gốc của từng nguồn.",
+  emptyAnswer: "Xin lỗi, mình chưa có câu trả lời cho câu hỏi này.",
+} as const;

@@ -1,0 +1,44 @@
+import type { Answerer } from "../../answer/answerer.ts";
+import type { Logger } from "../../logger.ts";
+import type { AnswerStore } from "../../store/answer-store.ts";
+import type { ConversationStore } from "../../store/conversation-store.ts";
+import type { CorpusStore } from "../../store/corpus-store.ts";
+import type { DeliveryStore } from "../../store/delivery-store.ts";
+import type { ZaloClient } from "./zalo-client.ts";
+
+/** Everything the bot uses besides the Bot API client, passed in by main.ts (through zalo-from-config.ts) or a test. */
+export interface ZaloChannelDeps {
+  token: string;
+  answerer: Pick<Answerer, "answer">;
+  store: Pick<CorpusStore, "listDocuments" | "getPassage">;
+  /** conversation memory: follow-ups, and the last answer for /nguon */
+  conversations: Pick<ConversationStore, "recent" | "clear">;
+  /** the answers shown, by id (analytics, and the same table as Telegram's) */
+  answers: Pick<AnswerStore, "record">;
+  /** message ids already taken, shared by every replica */
+  deliveries: Pick<DeliveryStore, "claim" | "prune">;
+  logger: Logger;
+  options: ZaloOptions;
+}
+
+export interface ZaloOptions {
+  /** Bot API server; default Zalo's */
+  apiRoot?: string;
+  /** log question text at info level (LOG_QUESTIONS) */
+  logQuestions?: boolean;
+  /** per-user limit on messages (default 6 per 10 s) */
+  rateLimit?: { limit: number; timeFrameMs: number };
+  /** how long one getUpdates waits for events, in seconds (default 30) */
+  pollTimeoutSeconds?: number;
+  /** first wait after a failed poll, doubled up to a minute (default 1 s) */
+  pollRetryMs?: number;
+  /** Bot API client tuning (tests make the waits short) */
+  client?: { timeoutMs?: number; maxRetries?: number; backoffMs?: number; maxBackoffMs?: number };
+  /** how often the "typing…" action is renewed while answering (default 4.5 s) */
+  typingIntervalMs?: number;
+}
+
+export type ZaloBotDeps = Omit<ZaloChannelDeps, "token" | "deliveries"> & {
+  client: Pick<ZaloClient, "sendMessage" | "sendChatAction">;
+  deliveries: Pick<DeliveryStore, "claim">;
+};

@@ -1,0 +1,156 @@
+import type { Env, Hono } from "hono";
+import type { ZaloChannelDeps } from "./types.ts";
+import { mountZaloWebhook } from "./webhook.ts";
+import { createZaloBot } from "./zalo-bot.ts";
+import { createZaloClient } from "./zalo-client.ts";
+
+export interface ZaloWebhook {
+  /** ZALO_WEBHOOK_URL: registered with setWebhook; its path is the route on our server */
+  url: string;
+  /** ZALO_WEBHOOK_SECRET */
+  secret: string;
+}
+
+/** How long stop() waits for messages being answered. */
+const DRAIN_MS = 8_000;
+/** Zalo may repeat a delivery for a while; ids older than this are forgotten. */
+const KEEP_DELIVERIES_MS = 3 * 24 * 3600_000;
+const PRUNE_EVERY_MS = 3600_000;
+/** A server answering "nothing new" at once must not be polled in a tight loop. */
+const MIN_EMPTY_POLL_MS = 500;
+
+const reason = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    }
+    signal.addEventListener("abort", done, { once: true });
+  });
+}
+
+/**
+ * The Zalo channel as the service runs it: long polling (getUpdates in a loop), or, with a
+ * webhook, a route on the service's HTTP server (`mount`, before the server listens) registered
+ * with Zalo at `start`. Zalo allows one or the other, not both. A failure to reach Zalo at start is
+ * logged and leaves the other channels running.
+ */
+export function createZaloChannel(deps: ZaloChannelDeps, webhook?: ZaloWebhook) {
+  const { logger, options } = deps;
+  const client = createZaloClient({ token: deps.token, apiRoot: options.apiRoot, logger, ...options.client });
+  const bot = createZaloBot({ ...deps, client });
+  const mode = webhook ? "webhook" : "long polling";
+  let polling: { controller: AbortController; done: Promise<void> } | undefined;
+  let pruneTimer: NodeJS.Timeout | undefined;
+
+  function prune() {
+    deps.deliveries
+      .prune(KEEP_DELIVERIES_MS)
+      .catch((error: unknown) =>
+        logger.warn({ error: reason(error) }, "zalo: pruning old delivery ids failed"),
+      );
+  }
+
+  async function poll(signal: AbortSignal): Promise<void> {
+    const timeoutSeconds = options.pollTimeoutSeconds ?? 30;
+    const retryMs = options.pollRetryMs ?? 1_000;
+    let failures = 0;
+    while (!signal.aborted) {
+      const started = Date.now();
+      try {
+        const events = await client.getUpdates(timeoutSeconds, signal);
+        failures = 0;
+        for (const event of events) void bot.dispatch(event);
+        const elapsed = Date.now() - started;
+        if (events.length === 0 && elapsed < MIN_EMPTY_POLL_MS)
+          await sleep(MIN_EMPTY_POLL_MS - elapsed, signal);
+      } catch (error) {
+        if (signal.aborted) break;
+        failures++;
+        const waitMs = Math.min(60_000, retryMs * 2 ** Math.min(failures - 1, 10));
+        logger.warn(
+          { error: reason(error), failures, waitMs },
+          "Zalo getUpdates failed (a webhook still set, or another process polling with this token?); retrying",
+        );
+        await sleep(waitMs, signal);
+      }
+    }
+  }
+
+  return {
+    bot,
+    client,
+    mode,
+
+    /** Adds the webhook route; call before the server starts listening. */
+    mount<E extends Env>(server: Hono<E>) {
+      if (!webhook) return;
+      mountZaloWebhook(server, {
+        path: new URL(webhook.url).pathname,
+        secret: webhook.secret,
+        logger,
+        onEvents: (events) => {
+          for (const event of events) void bot.dispatch(event);
+        },
+      });
+    },
+
+    /** Connects to Zalo; false (and a logged reason) when it cannot. */
+    async start(): Promise<boolean> {
+      let name: string;
+      try {
+        const me = await client.getMe();
+        name = me.account_name ?? me.display_name ?? me.name ?? me.id;
+      } catch (error) {
+        logger.error(
+          { error: reason(error) },
+          "Zalo is off: getMe failed (check ZALO_BOT_TOKEN and ZALO_API_ROOT); the web channel keeps running",
+        );
+        return false;
+      }
+      prune();
+      pruneTimer = setInterval(prune, PRUNE_EVERY_MS);
+      pruneTimer.unref?.();
+      try {
+        if (webhook) {
+          await client.setWebhook(webhook.url, webhook.secret);
+        } else {
+          // A webhook left from an earlier deployment would keep getUpdates from receiving anything.
+          const info = await client.getWebhookInfo().catch(() => undefined);
+          if (!info || info.url) {
+            await client.deleteWebhook().catch((error: unknown) => {
+              logger.warn({ error: reason(error) }, "Zalo deleteWebhook failed; polling anyway");
+            });
+          }
+          const controller = new AbortController();
+          polling = { controller, done: poll(controller.signal) };
+        }
+      } catch (error) {
+        clearInterval(pruneTimer);
+        logger.error({ error: reason(error) }, `Zalo is off: could not start ${mode}`);
+        return false;
+      }
+      logger.info({ mode, bot: name }, `Zalo bot ${name} is on (${mode})`);
+      return true;
+    },
+
+    /** Stops polling and waits (a little) for the messages being answered. */
+    async stop(): Promise<void> {
+      clearInterval(pruneTimer);
+      const current = polling;
+      polling = undefined;
+      if (current) {
+        current.controller.abort();
+        await current.done;
+      }
+      await bot.drain(DRAIN_MS);
+    },
+  };
+}
+
+export type ZaloChannel = ReturnType<typeof createZaloChannel>;
