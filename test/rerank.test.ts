@@ -150,9 +150,31 @@ describe("rerank", () => {
     expect(rerank([], zero, avgdl).map((r) => r.id)).toEqual(["a", "b"]);
   });
 
-  it("has defaults that change the order (tuned on ALQAC questions 1-50)", () => {
-    expect(DEFAULT_RERANK.titleWeight).toBeGreaterThan(1);
-    expect(DEFAULT_RERANK.fieldWeight).toBeGreaterThan(0);
+  it("lets a document's second passage give way to the next document's best (repeat penalty)", () => {
+    const cs = [
+      { ...candidate("a1", 10, "A", "x"), documentId: 1 },
+      { ...candidate("a2", 9.5, "A", "x"), documentId: 1 },
+      { ...candidate("b1", 9, "B", "x"), documentId: 2 },
+      { ...candidate("a3", 8, "A", "x"), documentId: 1 },
+    ];
+    const terms = termsOf("x");
+    const off = { titleWeight: 1, fieldWeight: 0 };
+    expect(rerank(terms, cs, avgdl, off).map((r) => r.id)).toEqual(["a1", "a2", "b1", "a3"]);
+    const on = rerank(terms, cs, avgdl, { ...off, repeatPenalty: 0.1 });
+    expect(on.map((r) => r.id)).toEqual(["a1", "b1", "a2", "a3"]);
+    expect(on.find((r) => r.id === "a3")?.score).toBeCloseTo(8 / 10 - 0.2);
+    // One document only: the order cannot change.
+    const single = cs.map((c) => ({ ...c, documentId: 1 }));
+    expect(rerank(terms, single, avgdl, { ...off, repeatPenalty: 0.1 }).map((r) => r.id)).toEqual([
+      "a1",
+      "a2",
+      "b1",
+      "a3",
+    ]);
+  });
+
+  it("has defaults tuned within the latency budget: coverage and repeat penalty, no BM25F", () => {
+    expect(DEFAULT_RERANK).toEqual({ titleWeight: 1, fieldWeight: 0.55, repeatPenalty: 0.1 });
   });
 });
 

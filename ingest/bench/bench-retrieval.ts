@@ -255,6 +255,8 @@ export interface BenchResult extends Metrics {
   parts?: PartMetrics[];
   /** share of the top-k slots equal to exact BM25's (every passage scored), same questions */
   overlap: number;
+  /** the same for the BM25 stage alone (no second stage, no dense ranking) */
+  overlapBm25: number;
   /** exact BM25, timed in the same run: the baseline the candidate selection is measured against */
   exact: MethodResult;
   baselines: MethodResult[];
@@ -308,6 +310,7 @@ export function summarize(result: BenchResult) {
           },
           load: round(result.load, 2),
           overlap: round(result.overlap, 4),
+          overlapBm25: round(result.overlapBm25, 4),
           exact: { name: result.exact.name, ...m(result.exact) },
         }
       : {}),
@@ -367,7 +370,8 @@ export function formatTable(result: BenchResult, heading?: string): string {
     );
   const e = result.exact;
   info.push(
-    `top-${result.k} overlap with exact BM25 (every passage scored): ${result.overlap.toFixed(4)}; exact BM25 ` +
+    `top-${result.k} overlap with every passage scored: BM25 stage ${result.overlapBm25.toFixed(4)}, ` +
+      `whole ranking ${result.overlap.toFixed(4)}; exact ` +
       `p50 ${e.p50ms.toFixed(2)} ms, p95 ${e.p95ms.toFixed(2)} ms (retriever p95 = ${(result.p95ms / Math.max(e.p95ms, 1e-9)).toFixed(2)} × exact)`,
   );
   const i = result.ingest;
@@ -693,13 +697,30 @@ export async function prepareRetrievalBench(options: PrepareOptions): Promise<Pr
         k,
         warmup,
       );
-      let shared = 0;
-      for (const query of queries) {
-        const fast = (await retriever.retrieve(query.q, { k })).passages.map((p) => p.chunkId);
-        const exact = new Set((await exactRetriever.retrieve(query.q, { k })).passages.map((p) => p.chunkId));
-        shared += exact.size ? fast.filter((id) => exact.has(id)).length / exact.size : 1;
-      }
-      return { timed, overlap: queries.length ? shared / queries.length : 1 };
+      // The whole ranking (second stage included), and the BM25 stage alone: the candidates'
+      // exact BM25 order against every passage's.
+      const bm25Only = { rerank: null };
+      const pairs = [
+        [retriever, exactRetriever],
+        [
+          createRetriever({ db: store.db, abbreviations, ranking: bm25Only }),
+          createRetriever({ db: store.db, abbreviations, ranking: bm25Only, candidateCap: 0 }),
+        ],
+      ] as const;
+      const [overlap, overlapBm25] = await Promise.all(
+        pairs.map(async ([fastRetriever, slowRetriever]) => {
+          let shared = 0;
+          for (const query of queries) {
+            const fast = (await fastRetriever.retrieve(query.q, { k })).passages.map((p) => p.chunkId);
+            const exact = new Set(
+              (await slowRetriever.retrieve(query.q, { k })).passages.map((p) => p.chunkId),
+            );
+            shared += exact.size ? fast.filter((id) => exact.has(id)).length / exact.size : 1;
+          }
+          return queries.length ? shared / queries.length : 1;
+        }),
+      );
+      return { timed, overlap: overlap as number, overlapBm25: overlapBm25 as number };
     }
 
     async function measure(
@@ -775,6 +796,7 @@ export async function prepareRetrievalBench(options: PrepareOptions): Promise<Pr
           ...metrics,
           ...(runOptions.parts ? { parts: partMetrics(main.perQuery, runOptions.parts) } : {}),
           overlap: exact.overlap,
+          overlapBm25: exact.overlapBm25,
           exact: exact.timed,
           baselines,
           failed,

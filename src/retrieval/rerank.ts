@@ -9,17 +9,17 @@ import { BM25_B, BM25_K1 } from "./bm25.ts";
  * question that paraphrases an article's or a section's title ("Trách nhiệm của cơ quan đăng ký cư
  * trú") is about that article even when another passage repeats more of its everyday words.
  *
- * Two measured terms (README "Quality beyond BM25"; tuned on ALQAC questions 1-50):
+ *   score = bm25 / best bm25 among the candidates + fieldWeight × coverage(title + headings)
+ *           − repeatPenalty × (passages of the same document ranked above)
  *
- * - BM25F: a question term found in the field counts `titleWeight` times instead of once, before
- *   BM25's saturation. The store's score already holds every term at weight 1, so only the terms
- *   of the field are rescored: the passage's frequency of each is counted in its folded text, and
- *   BM25 gains w·(sat(x + titleWeight − 1) − sat(x)), x = tf / (1 − b + b·length/avgdl).
- * - Field coverage: + fieldWeight × the share of the question's weight found in the field, with
- *   the BM25F score divided by the best candidate's (so the bonus is on the same scale whatever the
- *   question's length).
- *
- *   score = bm25F / best bm25F among the candidates + fieldWeight × coverage(title + headings)
+ * - Field coverage: the share of the question's IDF weight whose terms are in the field (a
+ *   BM25F-style field weight with the field scored by coverage: titles are short).
+ * - Repeat penalty: a document's second and third passages give way to the next document's best.
+ * - BM25F (off by default, `titleWeight` 1): a question term found in the field counts
+ *   `titleWeight` times instead of once, before BM25's saturation. The store's score holds every
+ *   term once, so only the field's terms are rescored, their frequency counted in the passage's
+ *   folded text: bm25 + w·(sat(x + titleWeight − 1) − sat(x)), x = tf / (1 − b + b·length/avgdl).
+ *   Reading that text is what makes it too slow at 100k passages (DEFAULT_RERANK).
  *
  * Pure: the retriever loads the candidates' fields in one query and calls `rerank`.
  */
@@ -41,6 +41,8 @@ export interface RerankCandidate {
   folded: string;
   /** BM25 length of what is indexed (title + headings + text), as stored (chunks.length) */
   length: number;
+  /** the passage's document (chunks.document_id): for the repeat penalty */
+  documentId?: number;
 }
 
 export interface RerankOptions {
@@ -48,13 +50,22 @@ export interface RerankOptions {
   titleWeight: number;
   /** weight of the title + headings coverage, relative to the best candidate's score (= 1) */
   fieldWeight: number;
+  /**
+   * Subtracted once per passage of the same document already ranked above (0: off): the next
+   * document's best passage can pass a document's second or third.
+   */
+  repeatPenalty?: number;
 }
 
 /**
- * Tuned on ALQAC questions 1-50 (ingest/bench/tune-alqac.ts): of the grid points (title weight 1-15
- * × coverage weight 0-1.6) that reach the best MRR@10 there, the one nearest their centroid.
+ * Tuned on ALQAC questions 1-50 (ingest/bench/tune-alqac.ts), within the latency budget (no
+ * passage text read): the coverage weight is the middle of the band 0.05-1.05 where MRR@10 is best
+ * there, then the repeat penalty, the one further design that gained there (0.961 → 0.964), the
+ * middle of its band. BM25F on top of coverage (titleWeight 10, fieldWeight 0.3) reaches 0.975 on
+ * questions 1-50 but reads every candidate's text, out of line in the store: at 100k passages the
+ * rerank's statement went from ~2 ms to ~6-9 ms p95, over the budget (README).
  */
-export const DEFAULT_RERANK: RerankOptions = { titleWeight: 10, fieldWeight: 0.3 };
+export const DEFAULT_RERANK: RerankOptions = { titleWeight: 1, fieldWeight: 0.55, repeatPenalty: 0.1 };
 
 export interface Reranked {
   id: string;
@@ -205,5 +216,18 @@ export function rerank(
   if (best <= 0) return candidates.map((c) => ({ id: c.id, score: c.bm25, bm25: c.bm25 }));
   const scored = rescored.map((r) => ({ ...r, score: r.bm25f / best + options.fieldWeight * r.coverage }));
   scored.sort((a, b) => b.score - a.score || a.index - b.index);
+  const penalty = options.repeatPenalty ?? 0;
+  if (penalty > 0) {
+    // Counted in the order above, then applied all at once.
+    const seen = new Map<number, number>();
+    for (const r of scored) {
+      const documentId = candidates[r.index]?.documentId;
+      if (documentId === undefined) continue;
+      const before = seen.get(documentId) ?? 0;
+      seen.set(documentId, before + 1);
+      r.score -= penalty * before;
+    }
+    scored.sort((a, b) => b.score - a.score || a.index - b.index);
+  }
   return scored.map(({ id, score, bm25 }) => ({ id, score, bm25 }));
 }

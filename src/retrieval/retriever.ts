@@ -87,10 +87,10 @@ export const DEFAULT_RANKING: RankingOptions = {
  */
 export const CANDIDATE_DF_CAP = 5000;
 /** Second pass (see lexical()): when the unselected terms weigh this many times the score at this rank… */
-const ESCALATION_RATIO = Number(process.env.ESC_RATIO ?? 1.3);
+const ESCALATION_RATIO = 1.3;
 const ESCALATION_RANK = 10;
 /** …the candidates are taken again with a cap this many times larger. */
-const ESCALATION_CAP_FACTOR = Number(process.env.ESC_FACTOR ?? 4);
+const ESCALATION_CAP_FACTOR = 4;
 
 const toScored = (rows: { id: string; distance: number }[]) =>
   rows.map((r) => ({ id: r.id, score: -Number(r.distance) })).filter((r) => r.score > 0);
@@ -253,14 +253,17 @@ export function createRetriever({
     if (!ranking.rerank || lex.length < 2) return lex;
     const rows = await db.query<{
       id: string;
+      document_id: number;
       heading_path: string[];
       title: string;
       folded: string;
       length: number;
       avgdl: number | null;
     }>(
-      `SELECT c.id, c.heading_path, d.title, c.folded, c.length,
-              (SELECT avgdl_used FROM corpus_stats) AS avgdl
+      // The folded text (out of line, about half the statement's cost) only serves BM25F.
+      `SELECT c.id, c.document_id, c.heading_path, d.title,
+              ${ranking.rerank.titleWeight !== 1 ? "c.folded" : "''"} AS folded,
+              c.length, (SELECT avgdl_used FROM corpus_stats) AS avgdl
          FROM chunks c JOIN documents d ON d.id = c.document_id
         WHERE c.id = ANY($1::text[])`,
       [lex.map((h) => h.id)],
@@ -277,6 +280,7 @@ export function createRetriever({
               headingPath: r.heading_path,
               folded: r.folded,
               length: r.length,
+              documentId: r.document_id,
             },
           ]
         : [];
