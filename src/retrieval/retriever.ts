@@ -92,8 +92,32 @@ const ESCALATION_RANK = 10;
 /** …the candidates are taken again with a cap this many times larger. */
 const ESCALATION_CAP_FACTOR = 4;
 
-const toScored = (rows: { id: string; distance: number }[]) =>
-  rows.map((r) => ({ id: r.id, score: -Number(r.distance) })).filter((r) => r.score > 0);
+/** What the second stage reads of each lexical candidate, fetched with it (one round trip). */
+interface CandidateRow {
+  id: string;
+  distance: number;
+  document_id: number;
+  heading_path: string[];
+  title: string;
+  length: number;
+  avgdl: number | null;
+}
+
+interface LexicalHit {
+  id: string;
+  score: number;
+  row: CandidateRow;
+}
+
+const toScored = (rows: CandidateRow[]): LexicalHit[] =>
+  rows.map((r) => ({ id: r.id, score: -Number(r.distance), row: r })).filter((r) => r.score > 0);
+
+/** The best candidates of `ranked` (a query yielding id and distance) with the rerank's fields. */
+const withFields = (ranked: string) => `
+  SELECT l.id, l.distance, c.document_id, c.heading_path, c.length, d.title,
+         (SELECT avgdl_used FROM corpus_stats) AS avgdl
+    FROM (${ranked}) l JOIN chunks c ON c.id = l.id JOIN documents d ON d.id = c.document_id
+   ORDER BY l.distance, l.id`;
 
 export interface RetrieverDeps {
   db: Queryable;
@@ -186,7 +210,7 @@ export function createRetriever({
     passages: number,
     k: number,
     candidateCap = defaultCap,
-  ): Promise<{ id: string; score: number }[]> {
+  ): Promise<LexicalHit[]> {
     const byId = new Map<number, number>();
     for (const t of terms) byId.set(t.id, (byId.get(t.id) ?? 0) + t.weight);
     const entries = [...byId.entries()].filter(([, w]) => w > 0).sort((a, b) => a[0] - b[0]);
@@ -197,8 +221,10 @@ export function createRetriever({
     if (!rare) {
       // Every passage scored. The inner product is computed once per passage and sorted on by its
       // alias: written twice (SELECT and ORDER BY) it was computed twice.
-      const rows = await db.query<{ id: string; distance: number }>(
-        `SELECT id, lexical <#> $1::sparsevec AS distance FROM chunks ORDER BY distance, id LIMIT $2`,
+      const rows = await db.query<CandidateRow>(
+        withFields(
+          "SELECT id, lexical <#> $1::sparsevec AS distance FROM chunks ORDER BY distance, id LIMIT $2",
+        ),
         [vector, k],
       );
       return toScored(rows);
@@ -206,8 +232,8 @@ export function createRetriever({
     // Candidates through the GIN index on the rarest terms, scored exactly.
     const candidates = async (ids: number[]) =>
       toScored(
-        await db.query<{ id: string; distance: number }>(
-          "SELECT id, distance FROM lexical_candidates($1::sparsevec, $2::int[], $3)",
+        await db.query<CandidateRow>(
+          withFields("SELECT id, distance FROM lexical_candidates($1::sparsevec, $2::int[], $3)"),
           [vector, ids, k],
         ),
       );
@@ -248,9 +274,24 @@ export function createRetriever({
    */
   async function reranked(
     terms: WeightedTerm[],
-    lex: { id: string; score: number }[],
+    lex: LexicalHit[],
   ): Promise<{ id: string; score: number }[]> {
     if (!ranking.rerank || lex.length < 2) return lex;
+    if (ranking.rerank.titleWeight === 1) {
+      // Everything the rerank needs came with the candidates.
+      const candidates = lex.map((h) => ({
+        id: h.id,
+        bm25: h.score,
+        title: h.row.title,
+        headingPath: h.row.heading_path,
+        folded: "",
+        length: h.row.length,
+        documentId: h.row.document_id,
+      }));
+      const avgdl =
+        Number(lex[0]?.row.avgdl) || candidates.reduce((n, c) => n + c.length, 0) / candidates.length;
+      return rerank(terms, candidates, avgdl, ranking.rerank);
+    }
     const rows = await db.query<{
       id: string;
       document_id: number;
@@ -260,9 +301,8 @@ export function createRetriever({
       length: number;
       avgdl: number | null;
     }>(
-      // The folded text (out of line, about half the statement's cost) only serves BM25F.
-      `SELECT c.id, c.document_id, c.heading_path, d.title,
-              ${ranking.rerank.titleWeight !== 1 ? "c.folded" : "''"} AS folded,
+      // BM25F reads the folded text too (out of line, about half the statement's cost).
+      `SELECT c.id, c.document_id, c.heading_path, d.title, c.folded,
               c.length, (SELECT avgdl_used FROM corpus_stats) AS avgdl
          FROM chunks c JOIN documents d ON d.id = c.document_id
         WHERE c.id = ANY($1::text[])`,
