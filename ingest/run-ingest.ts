@@ -9,6 +9,7 @@ import {
   type DocumentInput,
   searchableText,
 } from "../src/store/corpus-store.ts";
+import { createFactStore } from "../src/store/fact-store.ts";
 import { syllables } from "../src/text/tokenize.ts";
 import { chunkDocument } from "./chunk-document.ts";
 import { cleanDocument } from "./clean-document.ts";
@@ -91,6 +92,8 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
   // Weights from an older lexical version are brought up to date first (on an empty store this
   // only records the version, so the first ingest does not recompute what it just wrote).
   if (!options.dryRun) await store.reweightIfDrifted();
+  // Likewise facts extracted by an older extractor, or before the facts index existed (009).
+  if (!options.dryRun) await createFactStore(store.db).refreshIfStale();
   // Re-embedding replaces each document's vectors inside its own transaction, so a failure half
   // way leaves every document searchable with its previous vectors.
   if (embedder && !options.dryRun) await store.registerEmbedder(embedder);

@@ -5,18 +5,27 @@ import { createGenerativeAnswerer } from "./answer/generative.ts";
 import { loadPrompts } from "./answer/prompts.ts";
 import type { Config } from "./config.ts";
 import { createDenseEmbedder } from "./embeddings/create-dense-embedder.ts";
+import { createTargets } from "./facts/targets.ts";
 import type { Logger } from "./logger.ts";
+import { createChatQuiz, loadQuizPrompt } from "./quiz/chat-quiz.ts";
+import { createQuizzes } from "./quiz/quiz-service.ts";
+import { cacheAnswers } from "./reliability/cache-answers.ts";
+import { cacheRetrievals } from "./reliability/cache-retrievals.ts";
+import { limitChatCalls } from "./reliability/limit-chat-calls.ts";
 import { loadAbbreviations } from "./retrieval/expand-query.ts";
 import { createRetriever } from "./retrieval/retriever.ts";
 import { createConversationStore } from "./store/conversation-store.ts";
-import { openStore } from "./store/open-store.ts";
+import { createFactStore } from "./store/fact-store.ts";
+import { openStoreWithRetry } from "./store/open-store.ts";
+import { createStudyPacks } from "./study-pack/study-pack.ts";
 
 /**
  * Wires the core from the configuration: store, retriever, answerer. Every entry point (CLI, web
  * service, bots, evaluation) builds exactly this, once per process.
  */
 export async function createApp(config: Config, logger: Logger) {
-  const store = await openStore(config);
+  // PostgreSQL may still be starting (a restart, docker compose up): retry for a bounded time.
+  const store = await openStoreWithRetry(config, { logger, timeoutMs: config.DATABASE_START_TIMEOUT_MS });
   try {
     const embedder = await createDenseEmbedder(config, logger);
     // A fresh clone has an empty store: ingest the corpus folder before the first question.
@@ -26,32 +35,75 @@ export async function createApp(config: Config, logger: Logger) {
       logger.info({ summary }, "corpus ingested");
     }
     const abbreviations = loadAbbreviations();
-    const retriever = createRetriever({ db: store.db, embedder, abbreviations });
+    // What a retrieval or an answer was computed against: any ingest (here or elsewhere) changes it.
+    const corpusVersion = async () => {
+      const s = await store.stats();
+      return `${s.documents}:${s.chunks}:${s.avgdl}:${s.avgdlUsed}`;
+    };
+    const retriever = cacheRetrievals(createRetriever({ db: store.db, embedder, abbreviations }), {
+      size: config.RETRIEVAL_CACHE_SIZE,
+      corpusVersion,
+    });
     const conversations = createConversationStore(store.db);
+    // The facts index (targets, quizzes, number questions); re-extracted if an older extractor wrote it.
+    const facts = createFactStore(store.db);
+    await facts.refreshIfStale();
     // With a chat model configured, answers are written by it and checked against the passages;
     // anything it gets wrong falls back to the extractive answer.
     const generative = config.CHAT_MODEL
-      ? createGenerativeAnswerer({
-          chatModel: createChatModel({
-            apiKey: config.OPENAI_API_KEY,
-            baseURL: config.OPENAI_BASE_URL,
-            model: config.CHAT_MODEL,
+      ? limitChatCalls(
+          createGenerativeAnswerer({
+            chatModel: createChatModel({
+              apiKey: config.OPENAI_API_KEY,
+              baseURL: config.OPENAI_BASE_URL,
+              model: config.CHAT_MODEL,
+              timeoutMs: config.CHAT_TIMEOUT_MS,
+              maxRetries: 1,
+            }),
+            prompts: loadPrompts(),
+            logger,
             timeoutMs: config.CHAT_TIMEOUT_MS,
-            maxRetries: 1,
           }),
-          prompts: loadPrompts(),
-          logger,
-          timeoutMs: config.CHAT_TIMEOUT_MS,
-        })
+          config.CHAT_MAX_CONCURRENCY,
+        )
       : undefined;
-    const answerer = createAnswerer({
+    const core = createAnswerer({
       retriever,
       conversations,
       generative,
       abbreviations,
+      facts,
       logger,
       options: { topK: config.ANSWER_TOP_K, minSupport: config.ANSWER_MIN_SUPPORT },
     });
+    // A chat model's answers vary from call to call: only extractive answers are kept.
+    const answerer = generative
+      ? core
+      : cacheAnswers(core, { size: config.RETRIEVAL_CACHE_SIZE, corpusVersion });
+    // Targets at a glance, quizzes and study packs: in the core, formatted by every channel.
+    const targets = createTargets({ facts });
+    const quizzes = createQuizzes({
+      db: store.db,
+      facts,
+      retriever,
+      // With a chat model, prompts/quiz.md writes richer questions, each checked against its quote.
+      chat: config.CHAT_MODEL
+        ? createChatQuiz({
+            chatModel: createChatModel({
+              apiKey: config.OPENAI_API_KEY,
+              baseURL: config.OPENAI_BASE_URL,
+              model: config.CHAT_MODEL,
+              timeoutMs: config.CHAT_TIMEOUT_MS,
+              maxRetries: 1,
+            }),
+            prompt: loadQuizPrompt(),
+            logger,
+            timeoutMs: config.CHAT_TIMEOUT_MS,
+          })
+        : undefined,
+      logger,
+    });
+    const studyPacks = createStudyPacks({ db: store.db, retriever, facts, targets, quizzes });
     return {
       config,
       logger,
@@ -60,6 +112,10 @@ export async function createApp(config: Config, logger: Logger) {
       retriever,
       conversations,
       answerer,
+      facts,
+      targets,
+      quizzes,
+      studyPacks,
       close: () => store.db.close(),
     };
   } catch (error) {

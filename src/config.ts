@@ -46,9 +46,35 @@ export const configSchema = z
         .default("true")
         .transform((v) => v === "true" || v === "1"),
     ),
+    // 64 KB: a 10,000-character Vietnamese question (up to 3 bytes a character) still fits.
     MAX_BODY_BYTES: z.preprocess(
       emptyToUndefined,
-      z.coerce.number().int().min(1024).max(10_485_760).default(16_384),
+      z.coerce.number().int().min(1024).max(10_485_760).default(65_536),
+    ),
+    // Questions per client (IP address) per minute on POST /api/ask; 0 turns the limit off.
+    API_RATE_LIMIT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(100_000).default(30)),
+    // Behind a reverse proxy every request comes from the proxy: key the limit on X-Forwarded-For.
+    TRUST_PROXY: z.preprocess(
+      emptyToUndefined,
+      z
+        .enum(["true", "false", "1", "0"])
+        .default("false")
+        .transform((v) => v === "true" || v === "1"),
+    ),
+    // Chat-model calls in flight at once in this process; past it, questions get the extractive answer.
+    CHAT_MAX_CONCURRENCY: z.preprocess(
+      emptyToUndefined,
+      z.coerce.number().int().min(1).max(10_000).default(8),
+    ),
+    // How long start-up keeps retrying an unreachable PostgreSQL before giving up (exit 1).
+    DATABASE_START_TIMEOUT_MS: z.preprocess(
+      emptyToUndefined,
+      z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+    ),
+    // Retrievals and extractive answers kept in memory (same question, same corpus); 0 turns both caches off.
+    RETRIEVAL_CACHE_SIZE: z.preprocess(
+      emptyToUndefined,
+      z.coerce.number().int().min(0).max(1_000_000).default(1_000),
     ),
     LOG_LEVEL: z.preprocess(
       emptyToUndefined,
@@ -227,4 +253,27 @@ export function loadConfigOrExit(env: Record<string, string | undefined> = proce
     }
     throw error;
   }
+}
+
+/**
+ * The secret values of a configuration (tokens, keys, webhook secrets, the database password),
+ * for the logger to scrub from every line.
+ */
+export function configSecrets(config: Config): string[] {
+  const secrets = [
+    config.OPENAI_API_KEY,
+    config.TELEGRAM_BOT_TOKEN,
+    config.TELEGRAM_WEBHOOK_SECRET,
+    config.ZALO_BOT_TOKEN,
+    config.ZALO_WEBHOOK_SECRET,
+  ];
+  if (config.DATABASE_URL) {
+    try {
+      const password = new URL(config.DATABASE_URL).password;
+      if (password) secrets.push(password, decodeURIComponent(password));
+    } catch {
+      // an unparsable URL is refused by the driver; nothing to scrub
+    }
+  }
+  return secrets.filter((s): s is string => Boolean(s));
 }

@@ -3,9 +3,10 @@ import { serve } from "@hono/node-server";
 import { createApp } from "./app.ts";
 import { telegramFromConfig } from "./channels/telegram/telegram-from-config.ts";
 import { zaloFromConfig } from "./channels/zalo/zalo-from-config.ts";
-import { loadConfigOrExit } from "./config.ts";
+import { configSecrets, loadConfigOrExit } from "./config.ts";
 import { createLogger } from "./logger.ts";
 import { createServer } from "./server/create-server.ts";
+import { StoreUnavailableError } from "./store/open-store.ts";
 import { buildWebAssets } from "./web/build-assets.ts";
 
 /**
@@ -15,15 +16,31 @@ import { buildWebAssets } from "./web/build-assets.ts";
  */
 async function main() {
   const config = loadConfigOrExit();
-  const logger = createLogger(config.LOG_LEVEL);
-  const app = await createApp(config, logger);
+  // Secret values are scrubbed from every log line, wherever an error message or URL carries them.
+  const logger = createLogger(config.LOG_LEVEL, undefined, { secrets: configSecrets(config) });
+  let app: Awaited<ReturnType<typeof createApp>>;
+  try {
+    app = await createApp(config, logger);
+  } catch (error) {
+    if (!(error instanceof StoreUnavailableError)) throw error;
+    // Retried with backoff for DATABASE_START_TIMEOUT_MS already: say so once, exit non-zero so a
+    // supervisor (Docker's restart policy, systemd) starts us again later.
+    logger.fatal(error.message);
+    process.exit(1);
+  }
   const web = await buildWebAssets();
   const server = createServer({
     answerer: app.answerer,
     store: app.store,
     logger,
     web,
-    options: { logQuestions: config.LOG_QUESTIONS, maxBodyBytes: config.MAX_BODY_BYTES },
+    study: { targets: app.targets, quizzes: app.quizzes, studyPacks: app.studyPacks },
+    options: {
+      logQuestions: config.LOG_QUESTIONS,
+      maxBodyBytes: config.MAX_BODY_BYTES,
+      questionsPerMinute: config.API_RATE_LIMIT,
+      trustProxy: config.TRUST_PROXY,
+    },
   });
   const telegram = telegramFromConfig(config, app, logger);
   const zalo = zaloFromConfig(config, app, logger);

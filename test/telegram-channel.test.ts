@@ -82,9 +82,15 @@ describe("Telegram webhook mode", () => {
       "hoi",
       "nguon",
       "tailieu",
+      "chitieu",
+      "quiz",
+      "baihoc",
       "moi",
       "help",
     ]);
+    expect(everyone.commands.find((c: { command: string }) => c.command === "quiz").description).toBe(
+      "Trắc nghiệm ôn tập (/quiz chủ đề)",
+    );
     expect(everyone.commands.find((c: { command: string }) => c.command === "nguon").description).toBe(
       "Nguồn của câu trả lời gần nhất",
     );

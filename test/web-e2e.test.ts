@@ -4,7 +4,7 @@
  * test-artifacts/ (git-ignored) for a human look at the phone and desktop layouts.
  */
 import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -61,6 +61,7 @@ describe.skipIf(!hasChromium && !inCI)("chat page in Chromium", { timeout: 60_00
       store: app.store,
       logger,
       web,
+      study: { targets: app.targets, quizzes: app.quizzes, studyPacks: app.studyPacks },
       options: { logQuestions: config.LOG_QUESTIONS, maxBodyBytes: config.MAX_BODY_BYTES },
     });
     http = serve({ fetch: server.fetch, port: 0, hostname: "127.0.0.1" });
@@ -250,8 +251,70 @@ describe.skipIf(!hasChromium && !inCI)("chat page in Chromium", { timeout: 60_00
     await expect(card.getByRole("link").getAttribute("rel")).resolves.toBe("noopener noreferrer");
     expect(await page.locator("#panel-chat").isHidden()).toBe(true);
     await page.screenshot({ path: join(artifacts, "web-documents.png") });
-    // arrow keys move between the tabs
-    await page.getByRole("tab", { name: "Tài liệu" }).press("ArrowLeft");
+    // arrow keys move between the tabs (from the last one, on to the first)
+    await page.getByRole("tab", { name: "Tài liệu" }).press("ArrowRight");
     expect(await page.locator("#panel-chat").isVisible()).toBe(true);
+  });
+
+  it("shows the targets under Chỉ tiêu, filtered without diacritics, each with its source", async () => {
+    await page.getByRole("tab", { name: "Chỉ tiêu" }).click();
+    const cards = page.locator("#targets .target-card");
+    await cards.first().waitFor(WAIT);
+    expect(await cards.count()).toBeGreaterThanOrEqual(9);
+    expect(await page.locator("#targets .target-figure").allTextContents()).toEqual(
+      expect.arrayContaining(["từ 11% trở lên", "43", "212", "1.605", "1.662.336"]),
+    );
+    await page.getByLabel("Lọc chỉ tiêu theo từ khóa").fill("tang truong");
+    await page.getByLabel("Lọc chỉ tiêu theo từ khóa").press("Enter");
+    await page.locator("#targets [role=status]", { hasText: "1 chỉ tiêu có “tang truong”" }).waitFor(WAIT);
+    const card = cards.first();
+    expect(await card.locator(".target-figure").textContent()).toBe("từ 11% trở lên");
+    expect(await card.locator(".target-what").textContent()).toBe("Tăng trưởng kinh tế");
+    expect(await card.locator(".target-meta").textContent()).toBe("Giai đoạn 2026-2031");
+    await page.screenshot({ path: join(artifacts, "web-targets.png"), fullPage: true });
+    await card.getByRole("button", { name: "Xem câu gốc" }).click();
+    const mark = page.locator("dialog#source-dialog[open] .passage-text mark");
+    await mark.waitFor(WAIT);
+    expect(await mark.textContent()).toContain("tăng trưởng kinh tế từ 11% trở lên");
+    await page.keyboard.press("Escape");
+  });
+
+  it("quizzes with buttons under Ôn tập: a tap reveals the answer and its source", async () => {
+    await page.getByRole("tab", { name: "Ôn tập" }).click();
+    await page.locator("#quiz .quiz-card").first().waitFor(WAIT);
+    await page.getByLabel("Chủ đề ôn tập").fill("đột phá chiến lược");
+    await page.getByRole("button", { name: "Tạo câu hỏi" }).click();
+    await page.locator("#quiz .quiz-card", { hasText: "đột phá chiến lược" }).first().waitFor(WAIT);
+    const card = page.locator("#quiz .quiz-card").first();
+    expect(await card.locator(".quiz-question").textContent()).toMatch(
+      /^Câu 1\/\d \((dễ|trung bình|khó)\): /,
+    );
+    const options = card.locator(".quiz-option");
+    expect(await options.count()).toBe(4);
+    await options.first().click();
+    const verdict = card.locator(".quiz-verdict");
+    await verdict.waitFor(WAIT);
+    expect(await verdict.textContent()).toMatch(/^(Đúng! |Chưa đúng\. )Đáp án: [ABCD]\. /);
+    expect(await card.locator(".quiz-option.correct").count()).toBe(1);
+    // (the test program has no DOM typings)
+    expect(
+      await options.evaluateAll((buttons) => buttons.every((b) => (b as { disabled?: boolean }).disabled)),
+    ).toBe(true);
+    expect(await card.locator(".quiz-explanation").textContent()).toContain("đột phá chiến lược");
+    expect(await card.locator(".quiz-source").textContent()).toContain(DOC_TITLE);
+    await page.screenshot({ path: join(artifacts, "web-quiz.png"), fullPage: true });
+  });
+
+  it("downloads the study pack of the topic as Markdown", async () => {
+    const link = page.getByRole("link", { name: "Tải bài học (.md)" });
+    await expect(link.getAttribute("href")).resolves.toBe(
+      `/api/studypack?topic=${encodeURIComponent("đột phá chiến lược")}`,
+    );
+    const [download] = await Promise.all([page.waitForEvent("download", WAIT), link.click()]);
+    expect(download.suggestedFilename()).toBe("bai-hoc-dot-pha-chien-luoc.md");
+    const path = await download.path();
+    const markdown = await readFile(path, "utf8");
+    expect(markdown.startsWith("# Bài học: Đột phá chiến lược")).toBe(true);
+    expect(markdown).toContain("## 4. Trắc nghiệm (10 câu)");
   });
 });

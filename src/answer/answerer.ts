@@ -4,7 +4,7 @@ import type { Retrieval, Retriever } from "../retrieval/retriever.ts";
 import type { ConversationStore, Turn } from "../store/conversation-store.ts";
 import { normalizeInline } from "../text/normalize-vietnamese.ts";
 import { sectionLabel } from "./citations.ts";
-import { answerExtractively } from "./extractive.ts";
+import { answerExtractively, type FactHint } from "./extractive.ts";
 import { isFollowUp } from "./follow-up.ts";
 import { questionType } from "./question-type.ts";
 import type { Answer, AnswerRequest, Citation } from "./types.ts";
@@ -32,9 +32,14 @@ export interface AnswererDeps {
   conversations?: ConversationStore;
   generative?: GenerativePath;
   abbreviations?: AbbreviationGroups;
+  /** the facts index: number questions pick the sentence whose figure counts what is asked */
+  facts?: { forChunks(chunkIds: readonly string[]): Promise<FactHint[]> };
   logger: Logger;
   options: AnswererOptions;
 }
+
+/** Passages the extractive answerer picks sentences from (its default), whose facts are read. */
+const FACT_PASSAGES = 5;
 
 export const NOT_FOUND_TEXT = "Tài liệu hiện có không đề cập đến nội dung này, nên tôi không thể trả lời.";
 export const EMPTY_QUESTION_TEXT =
@@ -66,6 +71,7 @@ export function createAnswerer({
   conversations,
   generative,
   abbreviations,
+  facts,
   logger,
   options,
 }: AnswererDeps) {
@@ -123,10 +129,16 @@ export function createAnswerer({
         }
       }
       if (!result) {
+        const figures =
+          type === "number" && facts
+            ? await facts.forChunks(retrieval.passages.slice(0, FACT_PASSAGES).map((p) => p.chunkId))
+            : undefined;
         const extractive = answerExtractively(resolvedQuestion, retrieval, {
           minSupport: options.minSupport,
           type,
           abbreviations,
+          passages: FACT_PASSAGES,
+          ...(figures ? { facts: figures } : {}),
         });
         result = {
           found: extractive.found,

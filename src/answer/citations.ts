@@ -7,7 +7,11 @@ export function sectionLabel(headingPath: string[]): string {
 }
 
 /** A citation of `quote` in `passage`; the quote must be an exact substring of the passage text. */
-export function toCitation(n: number, passage: RetrievedPassage, quote: string): Citation {
+export function toCitation(
+  n: number,
+  passage: Pick<RetrievedPassage, "text" | "chunkId" | "document" | "headingPath">,
+  quote: string,
+): Citation {
   if (!passage.text.includes(quote))
     throw new Error(`quote is not a substring of passage ${passage.chunkId}`);
   const d = passage.document;

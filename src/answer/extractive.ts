@@ -24,10 +24,40 @@ export interface ExtractiveOptions {
   type?: QuestionType;
   /** abbreviation groups: a sentence saying "UBND" covers a question saying "Ủy ban nhân dân" */
   abbreviations?: AbbreviationGroups;
+  /**
+   * Figures the facts index holds for the passages (number questions): a sentence stating a
+   * figure of the thing asked about is preferred, and a figure in words ("năm định hướng") counts
+   * as a figure.
+   */
+  facts?: readonly FactHint[];
+}
+
+/** A figure of the facts index (src/store/fact-store.ts), as the answerer uses it. */
+export interface FactHint {
+  chunkId: string;
+  /** the sentence stating it, as stored in the passage */
+  quote: string;
+  value: string;
+  counts: string;
+  qualifier?: string;
+  period?: string;
+  context: string;
+}
+
+/** How much a sentence's figure being about what the question asks adds to its score. */
+const FACT_FIT_WEIGHT = 0.15;
+
+/** The share of the counted phrase's syllables ("điểm cầu") that the question's terms hold. */
+function countsFit(counts: string, terms: Map<string, { marked: string; weight: number }>): number {
+  const words = syllables(counts);
+  if (words.length === 0) return 0;
+  return words.filter((w) => terms.has(w)).length / words.length;
 }
 
 interface Candidate {
   passage: RetrievedPassage;
+  /** the figures the facts index holds for this sentence (number questions) */
+  figures?: string[];
   rank: number;
   text: string;
   index: number;
@@ -57,10 +87,20 @@ const WHO_CUES = /\b(Bí thư|Chủ tịch|Tổng Bí thư|Ủy viên|Ban [A-ZĐ
 const PERSON_NAME =
   /(?:^|[\s,(])(Nguyễn|Trần|Lê|Phạm|Hoàng|Huỳnh|Phan|Vũ|Võ|Đặng|Bùi|Đỗ|Hồ|Ngô|Dương|Lý|Tô|Đinh|Trịnh|Lương|Mai|Đoàn|Vương|Trương|Cao|Lâm|Đào|Tạ|Chu)(?:\s\p{Lu}\p{Ll}*){1,3}/u;
 
-function typeBonus(type: QuestionType, sentence: string): number {
+/** Does the text hold a figure: digits, or one of the index's figures written in words? */
+function hasFigure(text: string, figures: readonly string[] = []): boolean {
+  if (/\d/.test(text)) return true;
+  const lower = text.toLowerCase();
+  return figures.some((f) => {
+    const escaped = f.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    return new RegExp(`(^|[^\\p{L}\\p{M}])${escaped}(?![\\p{L}\\p{M}])`, "u").test(lower);
+  });
+}
+
+function typeBonus(type: QuestionType, sentence: string, figures?: readonly string[]): number {
   switch (type) {
     case "number":
-      return /\d/.test(sentence) ? 0.2 : NUMBER_WORDS.test(sentence) ? 0.1 : -0.2;
+      return hasFigure(sentence, figures) ? 0.2 : NUMBER_WORDS.test(sentence) ? 0.1 : -0.2;
     case "list":
       return LIST_CUES.test(sentence) ? 0.1 : 0;
     case "who":
@@ -169,13 +209,14 @@ function bestClause(
   terms: Map<string, { marked: string; weight: number }>,
   type: QuestionType,
   abbreviations?: AbbreviationGroups,
+  figures?: readonly string[],
 ): { index: number; clauses: string[]; score: number } {
   const clauses = sentence.split(/(?<=;)\s+/);
   let index = 0;
   let score = Number.NEGATIVE_INFINITY;
   clauses.forEach((clause, i) => {
-    let s = coverage(clause, terms, abbreviations).coverage + typeBonus(type, clause);
-    if (type === "number" && !/\d/.test(clause) && clauses.length > 1) s -= 0.3;
+    let s = coverage(clause, terms, abbreviations).coverage + typeBonus(type, clause, figures);
+    if (type === "number" && !hasFigure(clause, figures) && clauses.length > 1) s -= 0.3;
     if (s > score) {
       score = s;
       index = i;
@@ -190,9 +231,10 @@ function displayText(
   terms: Map<string, { marked: string; weight: number }>,
   type: QuestionType,
   abbreviations?: AbbreviationGroups,
+  figures?: readonly string[],
 ) {
   const words = sentence.split(/\s+/).length;
-  const { index: best, clauses } = bestClause(sentence, terms, type, abbreviations);
+  const { index: best, clauses } = bestClause(sentence, terms, type, abbreviations, figures);
   if (words <= 45 || clauses.length < 2) return sentence;
   const clause = (clauses[best] as string).replace(/;$/, "");
   return `${best > 0 ? "… " : ""}${clause}${best < clauses.length - 1 ? " …" : ""}`;
@@ -210,29 +252,54 @@ export function answerExtractively(
 ): ExtractiveAnswer {
   const type = options.type ?? questionType(question);
   const terms = questionTerms(question, retrieval, options.abbreviations ?? [], type);
+  const factsBySentence = new Map<string, FactHint[]>();
+  if (type === "number") {
+    for (const f of options.facts ?? []) {
+      const key = `${f.chunkId}\n${f.quote}`;
+      factsBySentence.set(key, [...(factsBySentence.get(key) ?? []), f]);
+    }
+  }
   const candidates: Candidate[] = [];
   retrieval.passages.slice(0, options.passages ?? 5).forEach((passage, rank) => {
     for (const s of passageSentences(passage)) {
       if (s.caption) continue;
       const c = coverage(s.text, terms, options.abbreviations);
+      const facts = factsBySentence.get(`${passage.chunkId}\n${s.text}`) ?? [];
+      // How much of what each figure counts the question names ("bao nhiêu điểm cầu" → "điểm cầu").
+      // Past half, the figure is about the asked thing; which such sentence wins is left to the
+      // other signals ("nhóm nhiệm vụ" and "nhóm nhiệm vụ chủ yếu" count the same thing).
+      const fits = facts.map((f) => {
+        const fit = countsFit(f.counts, terms);
+        return fit >= 0.5 ? 1 : fit;
+      });
+      // A figure in words counts as the figure asked for only when it counts what is asked about:
+      // "năm định hướng" answers "bao nhiêu định hướng", not "bao nhiêu người".
+      const figures = facts.filter((_, k) => (fits[k] as number) >= 0.5).map((f) => f.value);
       // The answer to a pointed question usually sits in one clause of a long sentence: a clause
       // that holds both the asked-about terms and the kind of answer wanted beats a sentence that
       // spreads the same words over unrelated clauses.
-      const clauseScore = bestClause(s.text, terms, type, options.abbreviations).score;
+      const clauseScore = bestClause(s.text, terms, type, options.abbreviations, figures).score;
+      // A number question prefers the sentence whose indexed figure counts what is asked about.
+      const factFit = Math.max(0, ...fits);
       candidates.push({
         passage,
         rank,
         text: s.text,
         index: s.index,
+        ...(figures.length ? { figures } : {}),
         ...c,
-        score: 0.6 * clauseScore + 0.4 * (c.coverage + typeBonus(type, s.text)) + 0.04 / (rank + 1),
+        score:
+          0.6 * clauseScore +
+          0.4 * (c.coverage + typeBonus(type, s.text, figures)) +
+          FACT_FIT_WEIGHT * factFit +
+          0.04 / (rank + 1),
       });
     }
   });
   candidates.sort((a, b) => b.score - a.score);
   const best = candidates[0];
   const support = best
-    ? Math.max(0, Math.min(1, best.coverage + Math.min(0, typeBonus(type, best.text))))
+    ? Math.max(0, Math.min(1, best.coverage + Math.min(0, typeBonus(type, best.text, best.figures))))
     : 0;
   if (!best || support < options.minSupport) return { found: false, answer: "", citations: [], support };
 
@@ -253,7 +320,7 @@ export function answerExtractively(
   chosen.sort((a, b) => a.rank - b.rank || a.index - b.index);
   const citations = chosen.map((c, i) => toCitation(i + 1, c.passage, c.text));
   const answer = chosen
-    .map((c, i) => `${displayText(c.text, terms, type, options.abbreviations)} [${i + 1}]`)
+    .map((c, i) => `${displayText(c.text, terms, type, options.abbreviations, c.figures)} [${i + 1}]`)
     .join(" ");
   return { found: true, answer, citations, support };
 }

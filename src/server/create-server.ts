@@ -2,10 +2,13 @@ import { randomUUID } from "node:crypto";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { Answerer } from "../answer/answerer.ts";
+import { createRateLimiter } from "../channels/zalo/rate-limit.ts";
 import type { Logger } from "../logger.ts";
 import type { CorpusStore } from "../store/corpus-store.ts";
+import { isDatabaseUnreachable } from "../store/database.ts";
 import type { WebAssets } from "../web/build-assets.ts";
 import { askBodySchema, chunkIdSchema } from "./schemas.ts";
+import { mountStudyRoutes, type StudyRoutesDeps } from "./study-routes.ts";
 
 export interface ServerDeps {
   answerer: Answerer;
@@ -13,19 +16,47 @@ export interface ServerDeps {
   logger: Logger;
   /** the chat page; absent, only the API is served */
   web?: WebAssets;
-  options: { logQuestions: boolean; maxBodyBytes: number };
+  /** targets, quizzes and study packs (/api/targets, /api/quiz, /api/studypack); absent, not served */
+  study?: StudyRoutesDeps;
+  options: {
+    logQuestions: boolean;
+    maxBodyBytes: number;
+    /** questions per client per minute on POST /api/ask (API_RATE_LIMIT); absent or 0: no limit */
+    questionsPerMinute?: number;
+    /** key the limit on X-Forwarded-For (TRUST_PROXY): the service is behind a reverse proxy */
+    trustProxy?: boolean;
+  };
 }
 
 type Env = { Variables: { requestId: string } };
 
 /** What users see when something breaks on our side; the cause goes to the log only. */
 export const SERVER_ERROR_TEXT = "Hệ thống đang gặp sự cố, bạn vui lòng thử lại sau ít phút.";
+/** The database is unreachable (restarting, network): temporary, so 503 and "try again shortly". */
+export const STORE_DOWN_TEXT =
+  "Hệ thống tạm thời không truy cập được kho tài liệu, bạn vui lòng thử lại sau ít phút.";
+export const RATE_LIMITED_TEXT =
+  "Bạn gửi câu hỏi hơi nhanh, hệ thống cần vài giây để theo kịp. Bạn vui lòng đợi một chút rồi hỏi tiếp.";
+
+/**
+ * Who is asking, for the rate limit: the peer address, or behind a trusted reverse proxy the
+ * address the proxy appended last to X-Forwarded-For (the ones before it are the client's word).
+ */
+function clientKey(header: (name: string) => string | undefined, env: unknown, trustProxy: boolean): string {
+  if (trustProxy) {
+    const forwarded = header("x-forwarded-for")?.split(",").at(-1)?.trim();
+    if (forwarded) return forwarded;
+  }
+  const socket = (env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming
+    ?.socket;
+  return socket?.remoteAddress ?? "local";
+}
 
 /**
  * The one HTTP server: the JSON API, the chat page, health checks; the Telegram and Zalo webhooks
  * are mounted on it by their channels (`mount`). It knows the core only through `answerer`/`store`.
  */
-export function createServer({ answerer, store, logger, web, options }: ServerDeps) {
+export function createServer({ answerer, store, logger, web, study, options }: ServerDeps) {
   const app = new Hono<Env>();
 
   // One log line per request: id, route, status, duration.
@@ -49,9 +80,19 @@ export function createServer({ answerer, store, logger, web, options }: ServerDe
   });
 
   app.onError((error, c) => {
+    if (isDatabaseUnreachable(error)) {
+      logger.error(
+        { requestId: c.get("requestId"), err: error },
+        "request failed: the database is unreachable",
+      );
+      return c.json({ error: STORE_DOWN_TEXT }, 503, { "retry-after": "5" });
+    }
     logger.error({ requestId: c.get("requestId"), err: error }, "request failed");
     return c.json({ error: SERVER_ERROR_TEXT }, 500);
   });
+
+  const perMinute = options.questionsPerMinute ?? 0;
+  const limiter = perMinute > 0 ? createRateLimiter({ limit: perMinute, timeFrameMs: 60_000 }) : undefined;
   app.notFound((c) => c.json({ error: "Không tìm thấy địa chỉ này." }, 404));
 
   app.get("/healthz", (c) => c.json({ status: "ok" }));
@@ -73,6 +114,13 @@ export function createServer({ answerer, store, logger, web, options }: ServerDe
       onError: (c) =>
         c.json({ error: `Nội dung gửi lên quá lớn (tối đa ${options.maxBodyBytes} byte).` }, 413),
     }),
+    async (c, next) => {
+      if (!limiter) return next();
+      const client = clientKey((name) => c.req.header(name), c.env, options.trustProxy === true);
+      if (limiter.hit(client) === "allow") return next();
+      logger.info({ requestId: c.get("requestId"), client }, "web rate limit hit");
+      return c.json({ error: RATE_LIMITED_TEXT }, 429, { "retry-after": "60" });
+    },
     async (c) => {
       let body: unknown;
       try {
@@ -98,6 +146,8 @@ export function createServer({ answerer, store, logger, web, options }: ServerDe
       return c.json(answer);
     },
   );
+
+  if (study) mountStudyRoutes(app, study);
 
   app.get("/api/documents", async (c) => {
     const documents = await store.listDocuments();

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { Answer } from "../answer/types.ts";
 import type { Queryable } from "./database.ts";
+import { storableJson, storableText } from "./storable.ts";
 
 export interface AnswerRecord {
   id: string;
@@ -33,8 +34,8 @@ export function createAnswerStore(db: Queryable) {
           entry.channel,
           entry.conversationId ?? null,
           entry.userId ?? null,
-          entry.question,
-          JSON.stringify(entry.answer),
+          storableText(entry.question),
+          storableJson(entry.answer),
         ],
       );
     },

@@ -1,5 +1,6 @@
 import type { Answer } from "../answer/types.ts";
 import type { Queryable } from "./database.ts";
+import { storableJson, storableText } from "./storable.ts";
 
 export interface Turn {
   question: string;
@@ -17,7 +18,7 @@ export function createConversationStore(db: Queryable) {
       const rows = await db.query<{ question: string; resolved_question: string; answer: Answer }>(
         `SELECT question, resolved_question, answer FROM conversation_turns
           WHERE conversation_id = $1 ORDER BY id DESC LIMIT $2`,
-        [conversationId, limit],
+        [storableText(conversationId), limit],
       );
       return rows
         .reverse()
@@ -27,22 +28,27 @@ export function createConversationStore(db: Queryable) {
     async append(conversationId: string, turn: Turn): Promise<void> {
       await db.query(
         `INSERT INTO conversations (id) VALUES ($1) ON CONFLICT (id) DO UPDATE SET updated_at = now()`,
-        [conversationId],
+        [storableText(conversationId)],
       );
       await db.query(
         "INSERT INTO conversation_turns (conversation_id, question, resolved_question, answer) VALUES ($1, $2, $3, $4::jsonb)",
-        [conversationId, turn.question, turn.resolvedQuestion, JSON.stringify(turn.answer)],
+        [
+          storableText(conversationId),
+          storableText(turn.question),
+          storableText(turn.resolvedQuestion),
+          storableJson(turn.answer),
+        ],
       );
       await db.query(
         `DELETE FROM conversation_turns WHERE conversation_id = $1 AND id NOT IN (
            SELECT id FROM conversation_turns WHERE conversation_id = $1 ORDER BY id DESC LIMIT $2)`,
-        [conversationId, KEEP_TURNS],
+        [storableText(conversationId), KEEP_TURNS],
       );
     },
 
     /** Forgets a conversation (the "/moi" command). */
     async clear(conversationId: string): Promise<void> {
-      await db.query("DELETE FROM conversations WHERE id = $1", [conversationId]);
+      await db.query("DELETE FROM conversations WHERE id = $1", [storableText(conversationId)]);
     },
   };
 }

@@ -3,6 +3,7 @@ import type { Chunk } from "../../ingest/chunk-document.ts";
 import { countTerms, passageSparsevec, type TermCounts } from "../retrieval/bm25.ts";
 import { foldDiacritics } from "../text/fold-diacritics.ts";
 import type { Database, Queryable } from "./database.ts";
+import { insertFacts, prepareFacts } from "./fact-rows.ts";
 
 export interface DocumentMeta {
   title: string;
@@ -133,6 +134,8 @@ export interface PreparedBatch {
   dfs: number[];
   chunkCount: number;
   lengthTotal: number;
+  /** the batch's facts (targets index), extracted here and written in the same transaction */
+  factsJson: string;
 }
 
 /** Recompute the stored BM25 weights when the live average passage length drifts this far. */
@@ -197,7 +200,8 @@ export function createCorpusStore(db: Database) {
     const all = counts.flat();
     // Without an expected length, this batch's own average.
     const weighting = avgdl ?? (all.length ? all.reduce((n, c) => n + c.length, 0) / all.length : 1);
-    return { items, counts, ...(await batchRows(inputs, counts, weighting)) };
+    const factsJson = await prepareFacts(inputs);
+    return { items, counts, factsJson, ...(await batchRows(inputs, counts, weighting)) };
   }
 
   async function batchRows(inputs: DocumentInput[], counts: TermCounts[][], avgdl: number) {
@@ -387,6 +391,8 @@ export function createCorpusStore(db: Database) {
                 )),
               };
         await insertDocuments(tx, batch);
+        // The old version's facts went with its passages (ON DELETE CASCADE, migration 009).
+        await insertFacts(tx, prepared.factsJson);
         const byEmbedder = new Map<string, { ids: string[]; vectors: number[][] }>();
         for (const { input, dense } of prepared.items) {
           if (!dense) continue;

@@ -91,3 +91,45 @@ export async function openPostgres(url: string, max: number): Promise<Database> 
     close: () => pool.end(),
   };
 }
+
+/** Connection-level failures: the server is down, restarting or unreachable (not a bad query). */
+const UNREACHABLE_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EPIPE",
+  // PostgreSQL: admin_shutdown, crash_shutdown, cannot_connect_now, connection_exception…
+  "57P01",
+  "57P02",
+  "57P03",
+  "08000",
+  "08001",
+  "08003",
+  "08006",
+]);
+const UNREACHABLE_MESSAGE =
+  /Connection terminated|connection timeout|timeout exceeded when trying to connect|the database system is (starting up|shutting down)|Client has encountered a connection error|Connection ended/i;
+
+/** True when `error` says the database cannot be reached right now (worth retrying later). */
+export function isDatabaseUnreachable(error: unknown): boolean {
+  const seen = new Set<unknown>();
+  const check = (e: unknown): boolean => {
+    if (!e || typeof e !== "object" || seen.has(e)) return false;
+    seen.add(e);
+    const { code, message, errors, cause } = e as {
+      code?: unknown;
+      message?: unknown;
+      errors?: unknown;
+      cause?: unknown;
+    };
+    if (typeof code === "string" && UNREACHABLE_CODES.has(code)) return true;
+    if (typeof message === "string" && UNREACHABLE_MESSAGE.test(message)) return true;
+    if (Array.isArray(errors) && errors.some(check)) return true;
+    return check(cause);
+  };
+  return check(error);
+}

@@ -1,4 +1,5 @@
 import type { Queryable } from "./database.ts";
+import { storableText } from "./storable.ts";
 
 /**
  * The deliveries a channel has already taken (migration 008), shared by every replica through the
@@ -13,7 +14,7 @@ export function createDeliveryStore(db: Queryable) {
         `INSERT INTO channel_deliveries (channel, delivery_id) VALUES ($1, $2)
          ON CONFLICT (channel, delivery_id) DO NOTHING
          RETURNING 1 AS claimed`,
-        [channel, deliveryId],
+        [channel, storableText(deliveryId)],
       );
       return rows.length === 1;
     },

@@ -10,6 +10,7 @@ import { commandsFeature } from "./features/commands.ts";
 import { feedbackFeature } from "./features/feedback.ts";
 import { inlineFeature } from "./features/inline.ts";
 import { sourcesFeature } from "./features/sources.ts";
+import { studyFeature } from "./features/study.ts";
 import { unhandledFeature } from "./features/unhandled.ts";
 import { TEXT } from "./texts.ts";
 import type { TelegramBotDeps } from "./types.ts";
@@ -71,6 +72,7 @@ export function createTelegramBot(deps: TelegramBotDeps): Bot<Context> {
     adminFeature(deps),
     commandsFeature(deps),
     sourcesFeature(deps),
+    studyFeature(deps),
     feedbackFeature(deps),
     askFeature(deps),
     unhandledFeature(),

@@ -11,7 +11,7 @@ import { createTelegramChannel, type TelegramChannel } from "./telegram-channel.
  */
 export function telegramFromConfig(
   config: Config,
-  app: Pick<App, "answerer" | "store" | "conversations" | "embedder">,
+  app: Pick<App, "answerer" | "store" | "conversations" | "embedder" | "targets" | "quizzes" | "studyPacks">,
   logger: Logger,
 ): TelegramChannel | undefined {
   if (!config.TELEGRAM_BOT_TOKEN) return undefined;
@@ -24,6 +24,7 @@ export function telegramFromConfig(
       answers: createAnswerStore(app.store.db),
       reindex: () =>
         runIngest({ store: app.store, corpusDir: config.CORPUS_DIR, embedder: app.embedder, logger }),
+      study: { targets: app.targets, quizzes: app.quizzes, studyPacks: app.studyPacks },
       logger,
       options: {
         corpusDir: config.CORPUS_DIR,

@@ -13,6 +13,9 @@ export const COMMANDS = [
   { command: "hoi", description: "Đặt câu hỏi (dùng được trong nhóm): /hoi câu hỏi" },
   { command: "nguon", description: "Nguồn của câu trả lời gần nhất" },
   { command: "tailieu", description: "Danh sách tài liệu, ngày đăng và đường dẫn" },
+  { command: "chitieu", description: "Các chỉ tiêu, con số (lọc: /chitieu tăng trưởng)" },
+  { command: "quiz", description: "Trắc nghiệm ôn tập (/quiz chủ đề)" },
+  { command: "baihoc", description: "Tải bài học Markdown cho báo cáo viên (/baihoc chủ đề)" },
   { command: "moi", description: "Bắt đầu cuộc trò chuyện mới" },
   { command: "help", description: "Cách dùng" },
 ] as const;
@@ -41,6 +44,9 @@ export const TEXT = {
     "/hoi: đặt câu hỏi\n" +
     "/nguon: nguồn của câu trả lời gần nhất\n" +
     "/tailieu: danh sách tài liệu\n" +
+    "/chitieu: các chỉ tiêu, con số (ví dụ /chitieu tăng trưởng)\n" +
+    "/quiz: 5 câu trắc nghiệm ôn tập (ví dụ /quiz đột phá chiến lược)\n" +
+    "/baihoc: bài học dạng tệp Markdown cho báo cáo viên (ví dụ /baihoc nhóm nhiệm vụ)\n" +
     "/moi: bắt đầu cuộc trò chuyện mới (quên các câu hỏi trước)\n" +
     "/start: giới thiệu và câu hỏi mẫu",
   askPrompt: "Bạn muốn hỏi gì? Ví dụ: /hoi Hà Nội đặt mục tiêu tăng trưởng kinh tế bao nhiêu?",
@@ -75,4 +81,11 @@ export const TEXT = {
     `Không nạp được <b>${name}</b>: ${error}\nTệp không được giữ lại; kho tài liệu không đổi.`,
   /** HTML; `name` is already escaped */
   uploadSaved: (name: string) => `Đã lưu <b>${name}</b> vào kho.`,
+  quizNone: (topic: string) =>
+    topic
+      ? `Chưa soạn được câu hỏi nào về “${topic}” từ tài liệu hiện có. Bạn thử chủ đề khác, ví dụ /quiz tăng trưởng.`
+      : "Chưa soạn được câu hỏi nào: kho tài liệu đang trống.",
+  studyPackNone: (topic: string) =>
+    `Tài liệu hiện có không đề cập đến chủ đề “${topic}”, nên chưa soạn được bài học. Bạn thử chủ đề khác, ví dụ /baihoc đột phá chiến lược.`,
+  studyPackPreparing: "⏳ Đang soạn bài học…",
 } as const;

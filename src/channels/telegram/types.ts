@@ -1,10 +1,20 @@
 import type { UserFromGetMe } from "grammy/types";
 import type { IngestSummary } from "../../../ingest/run-ingest.ts";
 import type { Answerer } from "../../answer/answerer.ts";
+import type { Targets } from "../../facts/targets.ts";
 import type { Logger } from "../../logger.ts";
+import type { Quizzes } from "../../quiz/quiz-service.ts";
 import type { AnswerStore } from "../../store/answer-store.ts";
 import type { ConversationStore } from "../../store/conversation-store.ts";
 import type { CorpusStore } from "../../store/corpus-store.ts";
+import type { StudyPacks } from "../../study-pack/study-pack.ts";
+
+/** The core's targets, quizzes and study packs, as the bot uses them. */
+export interface StudyServices {
+  targets: Pick<Targets, "list">;
+  quizzes: Pick<Quizzes, "generate">;
+  studyPacks: Pick<StudyPacks, "build">;
+}
 
 /** Everything the bot uses, passed in by the entry point (main.ts) or a test. */
 export interface TelegramBotDeps {
@@ -15,6 +25,8 @@ export interface TelegramBotDeps {
   answers: AnswerStore;
   /** brings the store in line with the corpus folder (after an upload, and for /reindex) */
   reindex: () => Promise<IngestSummary>;
+  /** targets, quizzes and study packs (/chitieu, /quiz, /baihoc); absent, those commands are off */
+  study?: StudyServices;
   logger: Logger;
   options: TelegramBotOptions;
 }

@@ -93,3 +93,21 @@ export async function listDocuments(): Promise<DocumentSummary[]> {
   const body = await request<{ documents?: DocumentSummary[] }>("/api/documents");
   return Array.isArray(body.documents) ? body.documents : [];
 }
+
+export type { TargetList } from "../../facts/targets.ts";
+export type { Quiz, QuizQuestion } from "../../quiz/types.ts";
+
+/** GET /api/targets: the targets whose words include the keyword (all of them without one). */
+export function listTargets(keyword: string): Promise<import("../../facts/targets.ts").TargetList> {
+  return request(`/api/targets?q=${encodeURIComponent(keyword)}`);
+}
+
+/** GET /api/quiz: a quiz about the topic (the whole corpus without one). */
+export function getQuiz(topic: string, seed: number): Promise<import("../../quiz/types.ts").Quiz> {
+  return request(`/api/quiz?topic=${encodeURIComponent(topic)}&count=5&seed=${seed}`);
+}
+
+/** Where the study pack of a topic is downloaded from. */
+export function studyPackUrl(topic: string): string {
+  return topic.trim() ? `/api/studypack?topic=${encodeURIComponent(topic.trim())}` : "/api/studypack";
+}

@@ -1,18 +1,27 @@
 import { createChat } from "./chat.ts";
 import { createDocumentsPanel } from "./documents.ts";
 import { byId } from "./dom.ts";
+import { createQuizPanel } from "./quiz.ts";
 import { createSourceView } from "./source-view.ts";
+import { createTargetsPanel } from "./targets.ts";
 
 /**
  * The chat page of Sổ tay Nghị quyết. The markup is in index.html; this wires it: the
- * conversation, the source dialog, the "Tài liệu" panel and the tabs between the two panels.
+ * conversation, the source dialog, the "Chỉ tiêu", "Ôn tập" and "Tài liệu" panels and the tabs.
  */
 function start(): void {
   const sources = createSourceView();
   const chat = createChat(sources);
   const documents = createDocumentsPanel();
+  const targets = createTargetsPanel(sources);
+  const quiz = createQuizPanel(sources);
 
-  const tabs = [byId<HTMLButtonElement>("tab-chat"), byId<HTMLButtonElement>("tab-docs")];
+  const tabs = [
+    byId<HTMLButtonElement>("tab-chat"),
+    byId<HTMLButtonElement>("tab-targets"),
+    byId<HTMLButtonElement>("tab-study"),
+    byId<HTMLButtonElement>("tab-docs"),
+  ];
   const select = (tab: HTMLButtonElement, focus: boolean) => {
     for (const t of tabs) {
       const selected = t === tab;
@@ -23,6 +32,8 @@ function start(): void {
     }
     if (focus) tab.focus();
     if (tab.id === "tab-docs") documents.show();
+    if (tab.id === "tab-targets") targets.show();
+    if (tab.id === "tab-study") quiz.show();
   };
   for (const [i, tab] of tabs.entries()) {
     tab.addEventListener("click", () => select(tab, false));
