@@ -10,7 +10,10 @@ export const EXAMPLE_QUESTIONS = [
 const COMMAND_LIST =
   "/nguon: nguồn của câu trả lời gần nhất; /nguon 1 để xem đoạn gốc của nguồn [1]\n" +
   "/tailieu: danh sách tài liệu\n" +
-  "/moi: bắt đầu cuộc trò chuyện mới (quên các câu hỏi trước)\n" +
+  "/chitieu: các chỉ tiêu, con số (ví dụ /chitieu tăng trưởng)\n" +
+  "/quiz: trắc nghiệm ôn tập, từng câu một (ví dụ /quiz đột phá chiến lược)\n" +
+  "/baihoc: bài học cho báo cáo viên: điểm chính, chỉ tiêu, câu hỏi thảo luận (ví dụ /baihoc nhóm nhiệm vụ)\n" +
+  "/moi: bắt đầu cuộc trò chuyện mới (quên các câu hỏi trước, dừng bài trắc nghiệm)\n" +
   "/help: cách dùng";
 
 export const TEXT = {
@@ -19,7 +22,8 @@ export const TEXT = {
     "Hà Nội thực hiện Nghị quyết Đại hội XIV của Đảng. Mỗi câu trả lời trích nguyên văn câu trong " +
     "tài liệu và ghi rõ nguồn. Gõ có dấu hay không dấu đều được.\n\n" +
     `Bạn thử hỏi:\n${EXAMPLE_QUESTIONS.map((q) => `• ${q}`).join("\n")}\n\n` +
-    "Gõ /help để xem các lệnh.",
+    "Muốn ôn tập? Gõ /chitieu để xem các chỉ tiêu, /quiz để làm trắc nghiệm, /baihoc để nhận bài học " +
+    "theo chủ đề. Gõ /help để xem các lệnh.",
   help:
     "Cách dùng: gõ câu hỏi về Chương trình hành động, ví dụ “chỉ tiêu tăng trưởng của Hà Nội”. " +
     "Câu trả lời có đánh số [1], [2]… ứng với các nguồn liệt kê bên dưới. Câu hỏi tiếp theo như " +
@@ -33,6 +37,8 @@ export const TEXT = {
   unknownCommand: `Mình chưa hiểu lệnh này. Các lệnh mình biết:\n${COMMAND_LIST}\n\nHoặc bạn cứ gõ thẳng câu hỏi.`,
   newConversation:
     "Đã bắt đầu cuộc trò chuyện mới: các câu hỏi trước sẽ không được dùng để hiểu câu tiếp theo.",
+  newConversationQuizEnded:
+    "Đã bắt đầu cuộc trò chuyện mới và dừng bài trắc nghiệm đang làm. Gõ /quiz khi muốn ôn tập tiếp.",
   noLastAnswer: "Bạn chưa hỏi câu nào trong cuộc trò chuyện này. Hãy gõ một câu hỏi trước nhé.",
   noSources: "Câu trả lời gần nhất không trích nguồn nào: tài liệu hiện có không đề cập đến nội dung đó.",
   sourceOutOfRange: (count: number) =>
@@ -41,4 +47,26 @@ export const TEXT = {
       : `Câu trả lời gần nhất có các nguồn [1] đến [${count}]. Gõ /nguon và số thứ tự, ví dụ /nguon 1.`,
   sourcesHint: "Gõ /nguon 1, /nguon 2… để xem đoạn gốc của từng nguồn.",
   emptyAnswer: "Xin lỗi, mình chưa có câu trả lời cho câu hỏi này.",
+  targetsNone: "Gõ /chitieu (không kèm từ khóa) để xem tất cả chỉ tiêu, con số.",
+  targetsMore: "Lọc bằng /chitieu và từ khóa, ví dụ /chitieu đảng viên.",
+  quizNone: (topic: string) =>
+    topic
+      ? `Chưa soạn được câu hỏi nào về “${topic}” từ tài liệu hiện có. Bạn thử chủ đề khác, ví dụ /quiz tăng trưởng.`
+      : "Chưa soạn được câu hỏi nào: kho tài liệu đang trống.",
+  quizIntro: (topic: string, total: number) =>
+    `Trắc nghiệm ôn tập${topic ? ` về “${topic}”` : ""}: ${total} câu, từng câu một. ` +
+    "Trả lời bằng chữ cái A, B, C, D (hoặc số 1-4, hoặc gõ nội dung đáp án); " +
+    "gõ “bỏ qua” để xem đáp án, /moi để dừng.",
+  quizDone: (correct: number, total: number) =>
+    `Hết bài trắc nghiệm: bạn trả lời đúng ${correct}/${total} câu. ` +
+    "Gõ /quiz để làm bài khác, /quiz và chủ đề để ôn một chủ đề.",
+  quizStopped: (correct: number, answered: number) =>
+    answered > 0
+      ? `(Đã dừng bài trắc nghiệm: bạn trả lời đúng ${correct}/${answered} câu. Gõ /quiz để làm bài mới.)`
+      : "(Đã dừng bài trắc nghiệm. Gõ /quiz để làm bài mới.)",
+  quizChanged:
+    "Tài liệu vừa được cập nhật nên bài trắc nghiệm đang làm đã kết thúc. Gõ /quiz để làm bài mới.",
+  studyPackNone: (topic: string) =>
+    `Tài liệu hiện có không đề cập đến chủ đề “${topic}”, nên chưa soạn được bài học. ` +
+    "Bạn thử chủ đề khác, ví dụ /baihoc đột phá chiến lược.",
 } as const;

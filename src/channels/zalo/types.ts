@@ -1,9 +1,13 @@
 import type { Answerer } from "../../answer/answerer.ts";
+import type { Targets } from "../../facts/targets.ts";
 import type { Logger } from "../../logger.ts";
+import type { Quizzes } from "../../quiz/quiz-service.ts";
 import type { AnswerStore } from "../../store/answer-store.ts";
 import type { ConversationStore } from "../../store/conversation-store.ts";
 import type { CorpusStore } from "../../store/corpus-store.ts";
 import type { DeliveryStore } from "../../store/delivery-store.ts";
+import type { QuizSessionStore } from "../../store/quiz-session-store.ts";
+import type { StudyPacks } from "../../study-pack/study-pack.ts";
 import type { ZaloClient } from "./zalo-client.ts";
 
 /** Everything the bot uses besides the Bot API client, passed in by main.ts (through zalo-from-config.ts) or a test. */
@@ -17,8 +21,19 @@ export interface ZaloChannelDeps {
   answers: Pick<AnswerStore, "record">;
   /** message ids already taken, shared by every replica */
   deliveries: Pick<DeliveryStore, "claim" | "prune">;
+  /** targets, quizzes and study packs (/chitieu, /quiz, /baihoc); absent, those commands are unknown */
+  study?: ZaloStudyDeps;
   logger: Logger;
   options: ZaloOptions;
+}
+
+/** The core's targets, quizzes and study packs, and where a quiz waiting for a reply is kept. */
+export interface ZaloStudyDeps {
+  targets: Pick<Targets, "list">;
+  quizzes: Pick<Quizzes, "generate">;
+  studyPacks: Pick<StudyPacks, "build">;
+  /** pending quizzes, in the database: they survive a restart and are shared by replicas */
+  quizSessions: Pick<QuizSessionStore, "start" | "get" | "advance" | "end" | "prune">;
 }
 
 export interface ZaloOptions {

@@ -9,6 +9,7 @@ import {
 } from "./format.ts";
 import { createRateLimiter } from "./rate-limit.ts";
 import type { ZaloEvent, ZaloMessage } from "./schemas.ts";
+import { createZaloStudy } from "./study.ts";
 import { TEXT } from "./texts.ts";
 import type { ZaloBotDeps } from "./types.ts";
 
@@ -60,6 +61,11 @@ export function createZaloBot(deps: ZaloBotDeps) {
     timer.unref?.();
     return () => clearInterval(timer);
   }
+
+  // /chitieu, /quiz, /baihoc and the replies to a pending quiz; without the core's services, off.
+  const study = deps.study
+    ? createZaloStudy(deps.study, { send, keepTyping, conversationIdFor, logger })
+    : undefined;
 
   async function ask(message: ZaloMessage, question: string): Promise<void> {
     const chatId = message.chat.id;
@@ -118,9 +124,21 @@ export function createZaloBot(deps: ZaloBotDeps) {
           return sources(message, argument);
         case "tailieu":
           return send(chatId, formatDocumentsText(await store.listDocuments()));
-        case "moi":
+        case "moi": {
           await conversations.clear(conversationIdFor(message));
-          return send(chatId, TEXT.newConversation);
+          const quizEnded = study ? await study.endQuiz(message) : false;
+          return send(chatId, quizEnded ? TEXT.newConversationQuizEnded : TEXT.newConversation);
+        }
+        case "chitieu":
+          if (study) return study.targets(message, argument);
+          break;
+        case "quiz":
+        case "tracnghiem":
+          if (study) return study.startQuiz(message, argument);
+          break;
+        case "baihoc":
+          if (study) return study.studyPack(message, argument);
+          break;
         case "help":
         case "huongdan":
           return send(chatId, TEXT.help);
@@ -128,10 +146,12 @@ export function createZaloBot(deps: ZaloBotDeps) {
           return send(chatId, TEXT.welcome);
         case "hoi":
           return argument ? ask(message, argument) : send(chatId, TEXT.welcome);
-        default:
-          return send(chatId, TEXT.unknownCommand);
       }
+      return send(chatId, TEXT.unknownCommand);
     }
+    // A quiz waiting for a reply takes this message if it is one ("B", "2", the option's text);
+    // anything else ends the quiz and is handled as usual below.
+    if (study && (await study.reply(message, trimmed))) return;
     const folded = foldDiacritics(trimmed)
       .replace(/[^\p{L}\p{N}]+/gu, " ")
       .trim();

@@ -1,4 +1,5 @@
 import type { Env, Hono } from "hono";
+import { QUIZ_MAX_AGE_MS } from "./study.ts";
 import type { ZaloChannelDeps } from "./types.ts";
 import { mountZaloWebhook } from "./webhook.ts";
 import { createZaloBot } from "./zalo-bot.ts";
@@ -53,6 +54,11 @@ export function createZaloChannel(deps: ZaloChannelDeps, webhook?: ZaloWebhook) 
       .prune(KEEP_DELIVERIES_MS)
       .catch((error: unknown) =>
         logger.warn({ error: reason(error) }, "zalo: pruning old delivery ids failed"),
+      );
+    deps.study?.quizSessions
+      .prune(QUIZ_MAX_AGE_MS)
+      .catch((error: unknown) =>
+        logger.warn({ error: reason(error) }, "zalo: pruning abandoned quizzes failed"),
       );
   }
 

@@ -3,6 +3,7 @@ import type { Config } from "../../config.ts";
 import type { Logger } from "../../logger.ts";
 import { createAnswerStore } from "../../store/answer-store.ts";
 import { createDeliveryStore } from "../../store/delivery-store.ts";
+import { createQuizSessionStore } from "../../store/quiz-session-store.ts";
 import { createZaloChannel, type ZaloChannel } from "./zalo-channel.ts";
 
 /**
@@ -11,7 +12,7 @@ import { createZaloChannel, type ZaloChannel } from "./zalo-channel.ts";
  */
 export function zaloFromConfig(
   config: Config,
-  app: Pick<App, "answerer" | "store" | "conversations">,
+  app: Pick<App, "answerer" | "store" | "conversations" | "targets" | "quizzes" | "studyPacks">,
   logger: Logger,
 ): ZaloChannel | undefined {
   if (!config.ZALO_BOT_TOKEN) return undefined;
@@ -23,6 +24,12 @@ export function zaloFromConfig(
       conversations: app.conversations,
       answers: createAnswerStore(app.store.db),
       deliveries: createDeliveryStore(app.store.db),
+      study: {
+        targets: app.targets,
+        quizzes: app.quizzes,
+        studyPacks: app.studyPacks,
+        quizSessions: createQuizSessionStore(app.store.db),
+      },
       logger,
       options: { apiRoot: config.ZALO_API_ROOT, logQuestions: config.LOG_QUESTIONS },
     },
