@@ -12,6 +12,7 @@ import { createQuizzes } from "./quiz/quiz-service.ts";
 import { cacheAnswers } from "./reliability/cache-answers.ts";
 import { cacheRetrievals } from "./reliability/cache-retrievals.ts";
 import { limitChatCalls } from "./reliability/limit-chat-calls.ts";
+import { memoizeVersion } from "./reliability/versioned-cache.ts";
 import { loadAbbreviations } from "./retrieval/expand-query.ts";
 import { createRetriever } from "./retrieval/retriever.ts";
 import { createConversationStore } from "./store/conversation-store.ts";
@@ -35,11 +36,12 @@ export async function createApp(config: Config, logger: Logger) {
       logger.info({ summary }, "corpus ingested");
     }
     const abbreviations = loadAbbreviations();
-    // What a retrieval or an answer was computed against: any ingest (here or elsewhere) changes it.
-    const corpusVersion = async () => {
+    // What a retrieval or an answer was computed against: any ingest (here or elsewhere) changes
+    // it. Read once per second at most, shared by both caches.
+    const corpusVersion = memoizeVersion(async () => {
       const s = await store.stats();
       return `${s.documents}:${s.chunks}:${s.avgdl}:${s.avgdlUsed}`;
-    };
+    });
     const retriever = cacheRetrievals(createRetriever({ db: store.db, embedder, abbreviations }), {
       size: config.RETRIEVAL_CACHE_SIZE,
       corpusVersion,

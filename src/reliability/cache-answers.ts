@@ -1,13 +1,15 @@
 import type { Answerer } from "../answer/answerer.ts";
 import type { Answer } from "../answer/types.ts";
+import { createVersionedCache } from "./versioned-cache.ts";
 
 export interface AnswerCacheOptions {
   /** answers kept (least recently used dropped first); 0 returns the answerer itself */
   size: number;
-  /** names the corpus as it is now: an answer computed against another version is never reused */
+  /**
+   * Names the corpus as it is now: an answer computed against another version is never reused.
+   * Read on every call: memoize it (memoizeVersion) so the store is not asked each time.
+   */
   corpusVersion: () => Promise<string>;
-  /** how long a version read is trusted before it is read again (default 1 s) */
-  versionTtlMs?: number;
 }
 
 /**
@@ -19,45 +21,13 @@ export interface AnswerCacheOptions {
  */
 export function cacheAnswers(answerer: Answerer, options: AnswerCacheOptions): Answerer {
   if (options.size <= 0) return answerer;
-  const ttl = options.versionTtlMs ?? 1_000;
-  const entries = new Map<string, { version: string; answer: Promise<Answer> }>();
-  let version: { value: Promise<string>; at: number } | undefined;
-
-  function currentVersion(): Promise<string> {
-    const now = Date.now();
-    if (!version || now - version.at >= ttl) {
-      const value = options.corpusVersion();
-      version = { value, at: now };
-      value.catch(() => {
-        if (version?.value === value) version = undefined;
-      });
-    }
-    return version.value;
-  }
-
+  const cache = createVersionedCache<Answer>(options.size, options.corpusVersion);
   return {
     ...answerer,
     async answer(request) {
       if (request.conversationId) return answerer.answer(request);
       const started = performance.now();
-      const corpus = await currentVersion();
-      const hit = entries.get(request.question);
-      let answer: Promise<Answer>;
-      if (hit && hit.version === corpus) {
-        entries.delete(request.question);
-        entries.set(request.question, hit);
-        answer = hit.answer;
-      } else {
-        answer = answerer.answer({ question: request.question });
-        entries.set(request.question, { version: corpus, answer });
-        answer.catch(() => {
-          if (entries.get(request.question)?.answer === answer) entries.delete(request.question);
-        });
-        if (entries.size > options.size) {
-          const oldest = entries.keys().next().value;
-          if (oldest !== undefined) entries.delete(oldest);
-        }
-      }
+      const answer = cache.get(request.question, () => answerer.answer({ question: request.question }));
       // The answer as computed, under this request's id and with this request's time.
       const { id: _id, ms: _ms, ...rest } = await answer;
       return {

@@ -1,0 +1,50 @@
+/**
+ * A corpus version read at most once per `ttlMs` (default 1 s): an ingest here, in another process
+ * or on another replica is seen within that time. A failed read is not remembered: the next
+ * caller asks again.
+ */
+export function memoizeVersion(read: () => Promise<string>, ttlMs = 1_000): () => Promise<string> {
+  let version: { value: Promise<string>; at: number } | undefined;
+  return () => {
+    const now = Date.now();
+    if (!version || now - version.at >= ttlMs) {
+      const value = read();
+      version = { value, at: now };
+      value.catch(() => {
+        if (version?.value === value) version = undefined;
+      });
+    }
+    return version.value;
+  };
+}
+
+/**
+ * Results by key, each tagged with the corpus version it was computed against and never reused
+ * under another; least recently used dropped first past `size`. Concurrent identical keys share
+ * one computation; a failed one is not kept.
+ */
+export function createVersionedCache<T>(size: number, corpusVersion: () => Promise<string>) {
+  const entries = new Map<string, { version: string; value: Promise<T> }>();
+  return {
+    async get(key: string, compute: () => Promise<T>): Promise<T> {
+      const version = await corpusVersion();
+      const hit = entries.get(key);
+      if (hit && hit.version === version) {
+        // Most recently used last: a Map keeps insertion order.
+        entries.delete(key);
+        entries.set(key, hit);
+        return hit.value;
+      }
+      const value = compute();
+      entries.set(key, { version, value });
+      value.catch(() => {
+        if (entries.get(key)?.value === value) entries.delete(key);
+      });
+      if (entries.size > size) {
+        const oldest = entries.keys().next().value;
+        if (oldest !== undefined) entries.delete(oldest);
+      }
+      return value;
+    },
+  };
+}
