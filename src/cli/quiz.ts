@@ -1,10 +1,10 @@
-import { parseArgs } from "node:util";
 import { z } from "zod";
 import { createApp } from "../app.ts";
 import { loadConfigOrExit } from "../config.ts";
 import { createLogger } from "../logger.ts";
 import { formatQuizText } from "../quiz/format-quiz.ts";
 import { MAX_QUIZ_COUNT } from "../quiz/quiz-service.ts";
+import { parseCliArgs } from "./parse-cli.ts";
 
 const USAGE = `Usage: npm run quiz -- [--topic "chủ đề"] [--count 10] [--seed 1] [--json]
 
@@ -23,34 +23,18 @@ const argsSchema = z.object({
   help: z.boolean().default(false),
 });
 
-function fail(message: string): never {
-  process.stderr.write(`${message}\n\n${USAGE}\n`);
-  process.exit(2);
-}
-
 async function main() {
-  let values: z.infer<typeof argsSchema>;
-  try {
-    const parsed = parseArgs({
-      args: process.argv.slice(2),
-      options: {
-        topic: { type: "string" },
-        count: { type: "string" },
-        seed: { type: "string" },
-        json: { type: "boolean" },
-        help: { type: "boolean" },
-      },
-      allowPositionals: false,
-    });
-    const checked = argsSchema.safeParse(parsed.values);
-    if (!checked.success) {
-      const issue = checked.error.issues[0];
-      fail(`Invalid --${issue?.path.join(".")}: ${issue?.message}`);
-    }
-    values = checked.data;
-  } catch (error) {
-    fail(error instanceof Error ? error.message : String(error));
-  }
+  const { values } = parseCliArgs(
+    USAGE,
+    {
+      topic: { type: "string" },
+      count: { type: "string" },
+      seed: { type: "string" },
+      json: { type: "boolean" },
+      help: { type: "boolean" },
+    },
+    argsSchema,
+  );
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
     return;

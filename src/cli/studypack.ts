@@ -1,9 +1,9 @@
 import { writeFile } from "node:fs/promises";
-import { parseArgs } from "node:util";
 import { z } from "zod";
 import { createApp } from "../app.ts";
 import { loadConfigOrExit } from "../config.ts";
 import { createLogger } from "../logger.ts";
+import { parseCliArgs } from "./parse-cli.ts";
 
 const USAGE = `Usage: npm run studypack -- ["chủ đề"] [--out file.md] [--seed 1]
 
@@ -17,30 +17,13 @@ const argsSchema = z.object({
   help: z.boolean().default(false),
 });
 
-function fail(message: string): never {
-  process.stderr.write(`${message}\n\n${USAGE}\n`);
-  process.exit(2);
-}
-
 async function main() {
-  let values: z.infer<typeof argsSchema>;
-  let positionals: string[];
-  try {
-    const parsed = parseArgs({
-      args: process.argv.slice(2),
-      options: { out: { type: "string" }, seed: { type: "string" }, help: { type: "boolean" } },
-      allowPositionals: true,
-    });
-    const checked = argsSchema.safeParse(parsed.values);
-    if (!checked.success) {
-      const issue = checked.error.issues[0];
-      fail(`Invalid --${issue?.path.join(".")}: ${issue?.message}`);
-    }
-    values = checked.data;
-    positionals = parsed.positionals;
-  } catch (error) {
-    fail(error instanceof Error ? error.message : String(error));
-  }
+  const { values, positionals } = parseCliArgs(
+    USAGE,
+    { out: { type: "string" }, seed: { type: "string" }, help: { type: "boolean" } },
+    argsSchema,
+    { allowPositionals: true },
+  );
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
     return;

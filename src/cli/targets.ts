@@ -1,9 +1,9 @@
-import { parseArgs } from "node:util";
 import { z } from "zod";
 import { createApp } from "../app.ts";
 import { loadConfigOrExit } from "../config.ts";
 import { formatTargetsText } from "../facts/format-targets.ts";
 import { createLogger } from "../logger.ts";
+import { parseCliArgs } from "./parse-cli.ts";
 
 const USAGE = `Usage: npm run targets -- [từ khóa] [--json]
 
@@ -13,23 +13,13 @@ filtered by a keyword typed with or without diacritics.
 
 const argsSchema = z.object({ json: z.boolean().default(false), help: z.boolean().default(false) });
 
-function fail(message: string): never {
-  process.stderr.write(`${message}\n\n${USAGE}\n`);
-  process.exit(2);
-}
-
 async function main() {
-  let parsed: { values: unknown; positionals: string[] };
-  try {
-    parsed = parseArgs({
-      args: process.argv.slice(2),
-      options: { json: { type: "boolean" }, help: { type: "boolean" } },
-      allowPositionals: true,
-    });
-  } catch (error) {
-    fail(error instanceof Error ? error.message : String(error));
-  }
-  const values = argsSchema.parse(parsed.values);
+  const { values, positionals } = parseCliArgs(
+    USAGE,
+    { json: { type: "boolean" }, help: { type: "boolean" } },
+    argsSchema,
+    { allowPositionals: true },
+  );
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
     return;
@@ -38,7 +28,7 @@ async function main() {
   const logger = createLogger(config.LOG_LEVEL === "info" ? "warn" : config.LOG_LEVEL);
   const app = await createApp(config, logger);
   try {
-    const list = await app.targets.list(parsed.positionals.join(" "));
+    const list = await app.targets.list(positionals.join(" "));
     process.stdout.write(values.json ? `${JSON.stringify(list.targets)}\n` : `${formatTargetsText(list)}\n`);
   } finally {
     await app.close();
