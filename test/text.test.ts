@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   BM25_B,
   BM25_K1,
+  countFoldedTerms,
   countTerms,
   documentWeights,
   idf,
@@ -323,6 +324,14 @@ describe("BM25 helpers", () => {
       const tokens = syllables(text);
       expect(lexicalTermIds(tokens)).toEqual(lexicalTerms(tokens).map(termId));
     }
+  });
+
+  it("countFoldedTerms of parts folded one by one equals countTerms of the whole text", () => {
+    const title = "Chương trình hành động của Thành ủy Hà Nội";
+    const heading = "Mục tiêu tăng trưởng";
+    const whole = countTerms([title, heading, GROWTH].join("\n"));
+    const parts = countFoldedTerms(`${foldDiacritics(`${title}\n${heading}\n`)}${foldDiacritics(GROWTH)}`);
+    expect(parts).toEqual(whole);
   });
 
   it("passageSparsevec is the same vector as toSparsevec(documentWeights(...)), also when capped", () => {

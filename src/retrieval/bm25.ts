@@ -1,4 +1,5 @@
-import { lexicalTerms, syllables } from "../text/tokenize.ts";
+import { foldDiacritics } from "../text/fold-diacritics.ts";
+import { foldedSyllables, lexicalTerms, syllables } from "../text/tokenize.ts";
 
 /**
  * BM25 over hashed terms, laid out so that PostgreSQL + pgvector can score it: each passage stores
@@ -68,7 +69,12 @@ export interface TermCounts {
 }
 
 export function countTerms(text: string): TermCounts {
-  const ids = lexicalTermIds(syllables(text));
+  return countFoldedTerms(foldDiacritics(text));
+}
+
+/** `countTerms` of a text already folded by foldDiacritics. */
+export function countFoldedTerms(folded: string): TermCounts {
+  const ids = lexicalTermIds(foldedSyllables(folded));
   const tf = new Map<number, number>();
   for (const id of ids) tf.set(id, (tf.get(id) ?? 0) + 1);
   return { tf, length: ids.length };

@@ -5,7 +5,11 @@ import { foldDiacritics } from "./fold-diacritics.ts";
  * "11%" → "11", "3,5" → "3.5") so that a number typed with or without thousands dots matches.
  */
 export function syllables(text: string): string[] {
-  const folded = foldDiacritics(text);
+  return foldedSyllables(foldDiacritics(text));
+}
+
+/** `syllables` of a text already folded by foldDiacritics. */
+export function foldedSyllables(folded: string): string[] {
   const out: string[] = [];
   for (const match of folded.matchAll(/\d+(?:[.,]\d+)*|[a-z]+/g)) {
     out.push(normalizeNumberToken(match[0]));
