@@ -14,6 +14,7 @@ import { cacheRetrievals } from "./reliability/cache-retrievals.ts";
 import { limitChatCalls } from "./reliability/limit-chat-calls.ts";
 import { memoizeVersion } from "./reliability/versioned-cache.ts";
 import { loadAbbreviations } from "./retrieval/expand-query.ts";
+import { createLexicalIndexSource } from "./retrieval/lexical-index.ts";
 import { createRetriever } from "./retrieval/retriever.ts";
 import { createConversationStore } from "./store/conversation-store.ts";
 import { createFactStore } from "./store/fact-store.ts";
@@ -38,14 +39,26 @@ export async function createApp(config: Config, logger: Logger) {
     const abbreviations = loadAbbreviations();
     // What a retrieval or an answer was computed against: any ingest (here or elsewhere) changes
     // it. Read once per second at most, shared by both caches.
-    const corpusVersion = memoizeVersion(async () => {
-      const s = await store.stats();
-      return `${s.documents}:${s.chunks}:${s.avgdl}:${s.avgdlUsed}`;
-    });
-    const retriever = cacheRetrievals(createRetriever({ db: store.db, embedder, abbreviations }), {
-      size: config.RETRIEVAL_CACHE_SIZE,
-      corpusVersion,
-    });
+    const corpusVersion = memoizeVersion(async () => (await store.stats()).revision);
+    // BM25 in this process while it matches the store (built in the background on the first
+    // question, and again after each change); the database answers meanwhile, or always past
+    // LEXICAL_INDEX_MAX_MB.
+    const lexicalIndex =
+      config.LEXICAL_INDEX_MAX_MB > 0
+        ? createLexicalIndexSource({
+            db: store.db,
+            revision: corpusVersion,
+            maxBytes: config.LEXICAL_INDEX_MAX_MB * 2 ** 20,
+            logger,
+          })
+        : undefined;
+    const retriever = cacheRetrievals(
+      createRetriever({ db: store.db, embedder, abbreviations, lexicalIndex }),
+      {
+        size: config.RETRIEVAL_CACHE_SIZE,
+        corpusVersion,
+      },
+    );
     const conversations = createConversationStore(store.db);
     // The facts index (targets, quizzes, number questions); re-extracted if an older extractor wrote it.
     const facts = createFactStore(store.db);
@@ -118,7 +131,10 @@ export async function createApp(config: Config, logger: Logger) {
       targets,
       quizzes,
       studyPacks,
-      close: () => store.db.close(),
+      close: async () => {
+        await lexicalIndex?.close();
+        await store.db.close();
+      },
     };
   } catch (error) {
     await store.db.close().catch(() => {});

@@ -4,6 +4,9 @@ import { z } from "zod";
  * The one schema of every environment variable the program reads. Nothing else in the code
  * reads `process.env`: entry points call `loadConfig()` once and pass the result down.
  */
+/** See LEXICAL_INDEX_MAX_MB below. */
+export const DEFAULT_LEXICAL_INDEX_MB = 512;
+
 const emptyToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
 
@@ -34,6 +37,13 @@ export const configSchema = z
     CHAT_TIMEOUT_MS: z.preprocess(
       emptyToUndefined,
       z.coerce.number().int().min(100).max(600_000).default(20_000),
+    ),
+    // Memory budget of the in-process lexical index (src/retrieval/lexical-index.ts), about 8 bytes
+    // per passage term: ~5 MB at 3k passages, ~230 MB at 100k. Over it, or at 0, every search
+    // runs in the database (GIN candidates, migration 006: slower, and ~99 % of exact at 100k).
+    LEXICAL_INDEX_MAX_MB: z.preprocess(
+      emptyToUndefined,
+      z.coerce.number().int().min(0).max(1_000_000).default(DEFAULT_LEXICAL_INDEX_MB),
     ),
     ANSWER_TOP_K: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(50).default(5)),
     ANSWER_MIN_SUPPORT: z.preprocess(emptyToUndefined, z.coerce.number().min(0).max(1).default(0.55)),

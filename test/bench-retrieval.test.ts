@@ -5,6 +5,7 @@ import {
   type BenchResult,
   benchQuerySchema,
   computeMetrics,
+  DATABASE_SEARCH,
   firstRelevantRank,
   foldQuery,
   formatTable,
@@ -165,7 +166,11 @@ describe("runRetrievalBench on a tiny Vietnamese set (PGlite)", () => {
 
   it("scores the baselines the same way and prints one JSON object", async () => {
     const result = await prepared.run(QUERIES, { warmup: 0, baselines: true });
-    expect(result.baselines.map((b) => b.name)).toHaveLength(2);
+    expect(result.baselines.map((b) => b.name)).toEqual([
+      "minisearch (defaults, in memory)",
+      "postgres fts (simple, ts_rank, OR)",
+      DATABASE_SEARCH,
+    ]);
     for (const b of result.baselines) {
       expect(b.perQuery.find((q) => q.id === "q1")?.rank).toBe(1);
       expect(b.perQuery.find((q) => q.id === "q2")?.rank).toBeNull();
@@ -237,8 +242,9 @@ describe("with a dense embedder (a local OpenAI-compatible server, deterministic
     expect(result.baselines.map((b) => b.name)).toEqual([
       "lexical only (BM25 + rerank)",
       "dense only (openai:concepts:32)",
+      DATABASE_SEARCH,
     ]);
-    expect(summarize(result).baselines.map((b) => b.name)).toHaveLength(2);
+    expect(summarize(result).baselines.map((b) => b.name)).toHaveLength(3);
     expect(formatTable(result)).toContain("RRF with dense");
   });
 

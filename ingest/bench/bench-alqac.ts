@@ -158,6 +158,7 @@ async function main(): Promise<void> {
     unitsPerDoc: args["passages-per-distractor"],
     reservedIds: queries.flatMap((q) => q.relevant),
     vacuum: !args["skip-vacuum"],
+    indexMb: args["index-mb"],
     embedder: await denseEmbedderFrom(args.dense),
   });
   let typed: BenchResult;

@@ -8,11 +8,12 @@ import MiniSearch from "minisearch";
 import pg from "pg";
 import { z } from "zod";
 import { createAnswerer } from "../../src/answer/answerer.ts";
-import { loadConfig } from "../../src/config.ts";
+import { DEFAULT_LEXICAL_INDEX_MB, loadConfig } from "../../src/config.ts";
 import { createDenseEmbedder } from "../../src/embeddings/create-dense-embedder.ts";
 import type { DenseEmbedder } from "../../src/embeddings/types.ts";
 import { createLogger } from "../../src/logger.ts";
 import { loadAbbreviations } from "../../src/retrieval/expand-query.ts";
+import { createLexicalIndexSource } from "../../src/retrieval/lexical-index.ts";
 import { createRetriever } from "../../src/retrieval/retriever.ts";
 import type { CorpusStore } from "../../src/store/corpus-store.ts";
 import { openStore } from "../../src/store/open-store.ts";
@@ -36,6 +37,9 @@ import { countPassages, DEFAULT_SEED, DEFAULT_UNITS_PER_DOC, generateDistractors
  * times the whole offline answer (retrieval + extractive answer through createAnswerer, as the app
  * wires it without conversations).
  */
+
+/** The baseline row of the retriever without the in-process index. */
+export const DATABASE_SEARCH = "retriever searching in the database (no in-process index)";
 
 export const DEFAULT_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres";
 export const WARMUP = 20;
@@ -223,6 +227,8 @@ export interface IngestStats {
   passagesPerSec: number;
   /** VACUUM ANALYZE after the ingest (0 when skipped) */
   vacuumMs: number;
+  /** building the in-process lexical index (absent when it is off or over its budget) */
+  index?: { ms: number; mb: number };
 }
 
 /** Retrieval + extractive answer, the whole offline path of one question. */
@@ -257,6 +263,8 @@ export interface BenchResult extends Metrics {
   overlap: number;
   /** the same for the BM25 stage alone (no second stage, no dense ranking) */
   overlapBm25: number;
+  /** the BM25 stage searched in the database (GIN candidates), without the in-process index */
+  overlapDatabase: number;
   /** exact BM25, timed in the same run: the baseline the candidate selection is measured against */
   exact: MethodResult;
   baselines: MethodResult[];
@@ -307,10 +315,14 @@ export function summarize(result: BenchResult) {
             writeMs: Math.round(result.ingest.writeMs),
             ingestMs: Math.round(result.ingest.ingestMs),
             vacuumMs: Math.round(result.ingest.vacuumMs),
+            ...(result.ingest.index
+              ? { index: { ms: Math.round(result.ingest.index.ms), mb: round(result.ingest.index.mb, 1) } }
+              : {}),
           },
           load: round(result.load, 2),
           overlap: round(result.overlap, 4),
           overlapBm25: round(result.overlapBm25, 4),
+          overlapDatabase: round(result.overlapDatabase, 4),
           exact: { name: result.exact.name, ...m(result.exact) },
         }
       : {}),
@@ -371,7 +383,7 @@ export function formatTable(result: BenchResult, heading?: string): string {
   const e = result.exact;
   info.push(
     `top-${result.k} overlap with every passage scored: BM25 stage ${result.overlapBm25.toFixed(4)}, ` +
-      `whole ranking ${result.overlap.toFixed(4)}; exact ` +
+      `whole ranking ${result.overlap.toFixed(4)}, BM25 stage searched in the database ${result.overlapDatabase.toFixed(4)}; exact ` +
       `p50 ${e.p50ms.toFixed(2)} ms, p95 ${e.p95ms.toFixed(2)} ms (retriever p95 = ${(result.p95ms / Math.max(e.p95ms, 1e-9)).toFixed(2)} × exact)`,
   );
   const i = result.ingest;
@@ -381,6 +393,9 @@ export function formatTable(result: BenchResult, heading?: string): string {
         ? ` (${i.distractorPassages} distractor passages in ${i.distractorDocs} documents, generated in ${(i.generateMs / 1000).toFixed(1)} s)`
         : "") +
       (i.vacuumMs > 0 ? `; VACUUM ANALYZE ${(i.vacuumMs / 1000).toFixed(1)} s` : "") +
+      (i.index
+        ? `; in-process index built in ${(i.index.ms / 1000).toFixed(1)} s, ${i.index.mb.toFixed(1)} MB`
+        : "; no in-process index") +
       `; load average ${result.load.toFixed(2)}`,
   );
   const notes: string[] = [];
@@ -418,6 +433,11 @@ export interface PrepareOptions {
    * gathers planner statistics. Measured as part of the store's set-up, not of the ingest.
    */
   vacuum?: boolean;
+  /**
+   * Memory budget of the in-process lexical index in MB (as LEXICAL_INDEX_MAX_MB; default the
+   * app's). 0: the retriever searches in the database only, as it does without the index.
+   */
+  indexMb?: number;
 }
 
 export interface RunOptions {
@@ -576,10 +596,26 @@ export async function prepareRetrievalBench(options: PrepareOptions): Promise<Pr
       passagesPerSec: (summary.chunks / ingestMs) * 1000,
       vacuumMs,
     };
+    // The in-process lexical index, as the app builds it at start (src/retrieval/lexical-index.ts).
+    const indexMb = options.indexMb ?? DEFAULT_LEXICAL_INDEX_MB;
+    const lexicalIndex =
+      indexMb > 0
+        ? createLexicalIndexSource({
+            db: store.db,
+            revision: async () => (await store.stats()).revision,
+            maxBytes: indexMb * 2 ** 20,
+          })
+        : undefined;
+    t = performance.now();
+    const built = await lexicalIndex?.ready();
+    if (built) ingest.index = { ms: performance.now() - t, mb: built.bytes / 2 ** 20 };
     const docIds = new Set(options.docs.map((d) => d.id));
     const abbreviations = loadAbbreviations();
     const embedder = options.embedder;
-    const retriever = createRetriever({ db: store.db, abbreviations, embedder });
+    const retriever = createRetriever({ db: store.db, abbreviations, embedder, lexicalIndex });
+    // The same retriever without the index: what every search costs while the index is stale or
+    // when it is off (GIN candidates, migration 006), timed as a baseline when the index is on.
+    const databaseRetriever = createRetriever({ db: store.db, abbreviations, embedder });
     // The same retriever scoring every passage: exact BM25, what the candidate selection is
     // compared with (top-k overlap) and timed against, in the same run.
     const exactRetriever = createRetriever({ db: store.db, abbreviations, embedder, candidateCap: 0 });
@@ -591,6 +627,7 @@ export async function prepareRetrievalBench(options: PrepareOptions): Promise<Pr
             abbreviations,
             embedder,
             ranking: { fusion: { lexical: only === "lexical" ? 1 : 0, dense: only === "dense" ? 1 : 0 } },
+            lexicalIndex,
           });
           const search: Search = async (q, k) =>
             (await r.retrieve(q, { k })).passages.map((p) => pathToId.get(p.document.path));
@@ -703,11 +740,15 @@ export async function prepareRetrievalBench(options: PrepareOptions): Promise<Pr
       const pairs = [
         [retriever, exactRetriever],
         [
+          createRetriever({ db: store.db, abbreviations, ranking: bm25Only, lexicalIndex }),
+          createRetriever({ db: store.db, abbreviations, ranking: bm25Only, candidateCap: 0 }),
+        ],
+        [
           createRetriever({ db: store.db, abbreviations, ranking: bm25Only }),
           createRetriever({ db: store.db, abbreviations, ranking: bm25Only, candidateCap: 0 }),
         ],
       ] as const;
-      const [overlap, overlapBm25] = await Promise.all(
+      const [overlap, overlapBm25, overlapDatabase] = await Promise.all(
         pairs.map(async ([fastRetriever, slowRetriever]) => {
           let shared = 0;
           for (const query of queries) {
@@ -720,7 +761,12 @@ export async function prepareRetrievalBench(options: PrepareOptions): Promise<Pr
           return queries.length ? shared / queries.length : 1;
         }),
       );
-      return { timed, overlap: overlap as number, overlapBm25: overlapBm25 as number };
+      return {
+        timed,
+        overlap: overlap as number,
+        overlapBm25: overlapBm25 as number,
+        overlapDatabase: overlapDatabase as number,
+      };
     }
 
     async function measure(
@@ -781,6 +827,13 @@ export async function prepareRetrievalBench(options: PrepareOptions): Promise<Pr
             await measure("postgres fts (simple, ts_rank, OR)", await fullText(), queries, k, warmup),
           );
         }
+        if (lexicalIndex) {
+          const search: Search = async (q, n) =>
+            (await databaseRetriever.retrieve(q, { k: n })).passages.map((p) =>
+              pathToId.get(p.document.path),
+            );
+          baselines.push(await measure(DATABASE_SEARCH, search, queries, k, warmup));
+        }
         const { name: _name, ...metrics } = main;
         return {
           engine,
@@ -797,6 +850,7 @@ export async function prepareRetrievalBench(options: PrepareOptions): Promise<Pr
           ...(runOptions.parts ? { parts: partMetrics(main.perQuery, runOptions.parts) } : {}),
           overlap: exact.overlap,
           overlapBm25: exact.overlapBm25,
+          overlapDatabase: exact.overlapDatabase,
           exact: exact.timed,
           baselines,
           failed,
@@ -846,6 +900,7 @@ export const commonArgs = {
   answer: z.boolean().default(false),
   "skip-vacuum": z.boolean().default(false),
   dense: z.boolean().default(false),
+  "index-mb": z.coerce.number().int().min(0).max(1_000_000).default(DEFAULT_LEXICAL_INDEX_MB),
   help: z.boolean().default(false),
 };
 
@@ -861,6 +916,7 @@ export const commonOptions = {
   answer: { type: "boolean" },
   "skip-vacuum": { type: "boolean" },
   dense: { type: "boolean" },
+  "index-mb": { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -960,6 +1016,9 @@ export const SCALE_USAGE = `  --distractors N     before ingesting, add syntheti
                       minSupport ${ANSWER_MIN_SUPPORT}), after the same warm-up
   --skip-vacuum       query the store as the ingest left it (by default VACUUM ANALYZE runs first:
                       neither PGlite nor a server with autovacuum off would clean up or analyze)
+  --index-mb MB       memory budget of the in-process lexical index, as LEXICAL_INDEX_MAX_MB (default
+                      ${DEFAULT_LEXICAL_INDEX_MB}); 0 searches in the database only. With the index on, the
+                      retriever without it is timed too ("${DATABASE_SEARCH}")
   --dense             also embed the passages with the configured dense embedder (EMBEDDINGS=openai,
                       OPENAI_BASE_URL, EMBEDDING_MODEL… as for the app): the retriever fuses BM25 and
                       dense by RRF, and "lexical only" and "dense only" are reported on the same store`;
@@ -1027,6 +1086,7 @@ async function main(): Promise<void> {
     unitsPerDoc: args["passages-per-distractor"],
     reservedIds: queries.flatMap((q) => q.relevant),
     vacuum: !args["skip-vacuum"],
+    indexMb: args["index-mb"],
     embedder: await denseEmbedderFrom(args.dense),
   });
   let result: BenchResult;

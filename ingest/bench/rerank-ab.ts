@@ -114,6 +114,7 @@ async function main(): Promise<void> {
         unitsPerDoc: args["passages-per-distractor"],
         reservedIds: queries.flatMap((q) => q.relevant),
         vacuum: !args["skip-vacuum"],
+        indexMb: args["index-mb"],
       });
   try {
     // The rerank's own statement is the one that reads corpus_stats.avgdl_used.

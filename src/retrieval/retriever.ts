@@ -7,6 +7,7 @@ import { lexicalTerms, syllables } from "../text/tokenize.ts";
 import { idf, TERM_SPACE, termId } from "./bm25.ts";
 import { type AbbreviationGroups, expansionsFor, loadAbbreviations } from "./expand-query.ts";
 import { fuse } from "./fusion.ts";
+import type { LexicalIndex, LexicalIndexSource } from "./lexical-index.ts";
 import { DEFAULT_RERANK, type RerankOptions, rerank } from "./rerank.ts";
 
 export type PassageDocument = DocumentRef;
@@ -127,6 +128,11 @@ export interface RetrieverDeps {
   ranking?: Partial<RankingOptions>;
   /** CANDIDATE_DF_CAP by default; 0 scores every passage (exact BM25, for benchmarks) */
   candidateCap?: number;
+  /**
+   * The in-process copy of the BM25 index (lexical-index.ts): used whenever it matches the store's
+   * revision; the database is searched otherwise (and without it).
+   */
+  lexicalIndex?: LexicalIndexSource;
 }
 
 /**
@@ -160,11 +166,34 @@ export function createRetriever({
   abbreviations = loadAbbreviations(),
   ranking: rankingOverrides,
   candidateCap: defaultCap = CANDIDATE_DF_CAP,
+  lexicalIndex,
 }: RetrieverDeps) {
   const ranking: RankingOptions = { ...DEFAULT_RANKING, ...rankingOverrides };
+
+  /** Document frequencies of term ids and the passage count, from the index or term_stats. */
+  async function termStats(
+    ids: number[],
+    index: LexicalIndex | undefined,
+  ): Promise<{ df: Map<number, number>; n: number }> {
+    if (index) {
+      const df = new Map<number, number>();
+      for (const id of ids) {
+        const d = index.df(id);
+        if (d !== undefined) df.set(id, d);
+      }
+      return { df, n: index.passages };
+    }
+    const stats = await db.query<{ term: number; df: number; n: number }>(
+      "SELECT t.term, t.df, s.chunk_count AS n FROM term_stats t, corpus_stats s WHERE t.term = ANY($1::int[])",
+      [ids],
+    );
+    return { df: new Map(stats.map((s) => [s.term, s.df])), n: stats[0]?.n ?? 0 };
+  }
+
   async function weightTerms(
     question: string,
     context: string | undefined,
+    index: LexicalIndex | undefined,
   ): Promise<{ searched: string; terms: WeightedTerm[]; passages: number }> {
     const normalized = normalizeInline(question);
     const expansions = expansionsFor(normalized, abbreviations);
@@ -186,20 +215,16 @@ export function createRetriever({
     add(normalized, 1, true);
     const ids = [...boosts.keys()].map(termId);
     if (ids.length === 0) return { searched: normalized, terms: [], passages: 0 };
-    const stats = await db.query<{ term: number; df: number; n: number }>(
-      "SELECT t.term, t.df, s.chunk_count AS n FROM term_stats t, corpus_stats s WHERE t.term = ANY($1::int[])",
-      [ids],
-    );
-    const df = new Map(stats.map((s) => [s.term, s]));
+    const { df, n } = await termStats(ids, index);
     const terms: WeightedTerm[] = [];
     for (const [term, boost] of boosts) {
       const id = termId(term);
-      const s = df.get(id);
-      if (!s) continue;
-      terms.push({ term, id, weight: idf(s.df, s.n) * boost, df: s.df });
+      const d = df.get(id);
+      if (d === undefined) continue;
+      terms.push({ term, id, weight: idf(d, n) * boost, df: d });
     }
     return {
-      passages: stats[0]?.n ?? 0,
+      passages: df.size > 0 ? n : 0,
       searched: [context ? normalizeInline(context) : "", normalized, ...expansions].join(" ").trim(),
       terms,
     };
@@ -209,12 +234,29 @@ export function createRetriever({
     terms: WeightedTerm[],
     passages: number,
     k: number,
+    index: LexicalIndex | undefined,
     candidateCap = defaultCap,
   ): Promise<LexicalHit[]> {
     const byId = new Map<number, number>();
     for (const t of terms) byId.set(t.id, (byId.get(t.id) ?? 0) + t.weight);
     const entries = [...byId.entries()].filter(([, w]) => w > 0).sort((a, b) => a[0] - b[0]);
     if (entries.length === 0) return [];
+    if (index) {
+      // Exact BM25 over every passage, in this process; the rerank's fields come with the hits.
+      return index.search(new Map(entries), k).map(({ passage: p, score }) => ({
+        id: p.id,
+        score,
+        row: {
+          id: p.id,
+          distance: -score,
+          document_id: p.documentId,
+          heading_path: p.headingPath,
+          title: p.title,
+          length: p.length,
+          avgdl: index.avgdlUsed,
+        },
+      }));
+    }
     const vector = `{${entries.map(([id, w]) => `${id}:${w}`).join(",")}}/${TERM_SPACE}`;
     const cap = Math.max(candidateCap, 0);
     const rare = cap > 0 ? rareTerms(terms, cap, passages) : undefined;
@@ -247,7 +289,7 @@ export function createRetriever({
     const threshold = found[Math.min(ESCALATION_RANK, k) - 1]?.score ?? 0;
     if (rest > ESCALATION_RATIO * threshold) {
       const wider = rareTerms(terms, cap * ESCALATION_CAP_FACTOR, passages);
-      if (!wider) return lexical(terms, passages, k, 0);
+      if (!wider) return lexical(terms, passages, k, undefined, 0);
       if (wider.length > rare.length) return candidates(wider);
     }
     return found;
@@ -371,12 +413,13 @@ export function createRetriever({
   return {
     /** Passages for a question, best first, with the weighted question terms used to find them. */
     async retrieve(question: string, { k = 5, context }: RetrieveOptions = {}): Promise<Retrieval> {
-      const { searched, terms, passages: corpusSize } = await weightTerms(question, context);
-      const depth = Math.max(k, embedder ? 50 : k, ranking.rerank ? ranking.rerankDepth : k);
       const withDense = embedder !== undefined && ranking.fusion.dense > 0;
       const withLexical = !withDense || ranking.fusion.lexical > 0;
+      const index = withLexical ? await lexicalIndex?.current() : undefined;
+      const { searched, terms, passages: corpusSize } = await weightTerms(question, context, index);
+      const depth = Math.max(k, embedder ? 50 : k, ranking.rerank ? ranking.rerankDepth : k);
       const [candidates, den] = await Promise.all([
-        withLexical ? lexical(terms, corpusSize, depth) : [],
+        withLexical ? lexical(terms, corpusSize, depth, index) : [],
         withDense ? dense(normalizeInline(question), depth) : [],
       ]);
       const bm25 = new Map(candidates.map((h) => [h.id, h.score]));

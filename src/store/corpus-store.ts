@@ -46,6 +46,8 @@ export interface CorpusStats {
   chunks: number;
   avgdl: number;
   avgdlUsed: number | null;
+  /** raised by every change to the passages or their weights (migration 011) */
+  revision: string;
 }
 
 export interface PassageText {
@@ -174,7 +176,7 @@ export function createCorpusStore(db: Database) {
       await tx.query("DELETE FROM term_stats WHERE term = ANY($1::int[])", [empty.map((r) => r.term)]);
     }
     await tx.query(
-      `UPDATE corpus_stats SET
+      `UPDATE corpus_stats SET revision = revision + 1,
          chunk_count = chunk_count - (SELECT count(*) FROM chunks WHERE document_id = $1),
          length_total = length_total - (SELECT coalesce(sum(length), 0) FROM chunks WHERE document_id = $1)`,
       [documentId],
@@ -295,7 +297,8 @@ export function createCorpusStore(db: Database) {
          INSERT INTO term_stats (term, df) SELECT * FROM unnest($3::int[], $4::int[])
          ON CONFLICT (term) DO UPDATE SET df = term_stats.df + EXCLUDED.df
        ), totals AS (
-         UPDATE corpus_stats SET chunk_count = chunk_count + $5, length_total = length_total + $6
+         UPDATE corpus_stats SET revision = revision + 1, chunk_count = chunk_count + $5,
+                                 length_total = length_total + $6
        )
        SELECT count(*)::int AS n FROM docs`,
       [batch.documentsJson, batch.rowsJson, batch.terms, batch.dfs, batch.chunkCount, batch.lengthTotal],
@@ -437,9 +440,10 @@ export function createCorpusStore(db: Database) {
         chunks: number;
         total: string | number;
         avgdl_used: number | null;
+        revision: string;
       }>(
         `SELECT (SELECT count(*)::int FROM documents) AS documents, chunk_count AS chunks,
-                length_total::float8 AS total, avgdl_used FROM corpus_stats`,
+                length_total::float8 AS total, avgdl_used, revision::text AS revision FROM corpus_stats`,
       );
       const chunks = row?.chunks ?? 0;
       return {
@@ -447,6 +451,7 @@ export function createCorpusStore(db: Database) {
         chunks,
         avgdl: chunks ? Number(row?.total) / chunks : 0,
         avgdlUsed: row?.avgdl_used ?? null,
+        revision: row?.revision ?? "0",
       };
     },
 
@@ -483,10 +488,10 @@ export function createCorpusStore(db: Database) {
             [JSON.stringify(updates.slice(i, i + 2000))],
           );
         }
-        await tx.query("UPDATE corpus_stats SET avgdl_used = $1, lexical_version = $2", [
-          avgdl,
-          LEXICAL_VERSION,
-        ]);
+        await tx.query(
+          "UPDATE corpus_stats SET avgdl_used = $1, lexical_version = $2, revision = revision + 1",
+          [avgdl, LEXICAL_VERSION],
+        );
         return updates.length;
       });
     },

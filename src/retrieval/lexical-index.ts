@@ -1,0 +1,449 @@
+import { z } from "zod";
+import type { Logger } from "../logger.ts";
+import type { Queryable } from "../store/database.ts";
+
+/**
+ * The passages' BM25 weights as an inverted index in this process: a read-only copy of what the
+ * store holds (term_stats and each passage's sparsevec), built in the background and used while
+ * the store's corpus revision (migration 011) is the one it was read at.
+ *
+ * Why: inside PostgreSQL every scored passage costs a heap fetch and a sparsevec inner product
+ * (~2.5-5 µs on this kind of machine), so exact BM25 over 100k passages takes ~120 ms and even the
+ * GIN candidate selection of migration 006 ~15-25 ms at 100k. Term-at-a-time accumulation over
+ * typed arrays reads only the postings of the question's terms: exact, and one to two orders of
+ * magnitude faster (figures in the README, "Retrieval at scale"). PostgreSQL stays the source of
+ * truth; when the index is stale, still loading, or over its memory budget, the retriever searches
+ * in the database as before.
+ *
+ * Scores are the same float32 arithmetic as pgvector's `<#>` (products and sums rounded to float
+ * in ascending term order), so rankings, ties included, match the SQL search.
+ */
+export interface LexicalIndex {
+  /** the corpus revision the index was read at */
+  readonly revision: string;
+  readonly passages: number;
+  /** average passage length the stored weights were computed with (corpus_stats.avgdl_used) */
+  readonly avgdlUsed: number | null;
+  /** bytes held by the typed arrays (postings, weights, dictionary) */
+  readonly bytes: number;
+  /** document frequency of a term id, as term_stats holds it; undefined when absent */
+  df(term: number): number | undefined;
+  /**
+   * The k best passages for a weighted query (term id → weight), best first, ties by passage id;
+   * only passages with a positive score.
+   */
+  search(query: ReadonlyMap<number, number>, k: number): IndexHit[];
+}
+
+export interface IndexedPassage {
+  id: string;
+  documentId: number;
+  headingPath: string[];
+  title: string;
+  length: number;
+}
+
+export interface IndexHit {
+  passage: IndexedPassage;
+  score: number;
+}
+
+/** Rows read per round trip while building (each passage's sparsevec is ~2-5 kB of text). */
+const BUILD_BATCH = 2000;
+
+/** Bytes per posting: a passage number (uint32) and a weight (float32). */
+const BYTES_PER_POSTING = 8;
+
+export class StaleIndexError extends Error {}
+
+/**
+ * Reads the store into an index. No transaction is held (on PGlite it would block every other
+ * statement for the whole build): the revision is read before and after, and a build that saw a
+ * change in between is thrown away (StaleIndexError). Yields to the event loop between batches.
+ */
+export async function buildLexicalIndex(
+  db: Queryable,
+  options: { cancelled?: () => boolean } = {},
+): Promise<LexicalIndex> {
+  const revisionNow = async () => {
+    const [row] = await db.query<{ revision: string; n: number; avgdl_used: number | null }>(
+      "SELECT revision::text AS revision, chunk_count AS n, avgdl_used FROM corpus_stats",
+    );
+    if (!row) throw new Error("corpus_stats is empty: the store was not migrated");
+    return row;
+  };
+  const before = await revisionNow();
+  const dictionary = await db.query<{ term: number; df: number }>(
+    "SELECT term, df FROM term_stats ORDER BY term",
+  );
+  const terms = new Int32Array(dictionary.length);
+  const dfs = new Int32Array(dictionary.length);
+  const starts = new Uint32Array(dictionary.length + 1);
+  let total = 0;
+  for (const [i, row] of dictionary.entries()) {
+    terms[i] = row.term;
+    dfs[i] = row.df;
+    starts[i] = total;
+    total += row.df;
+  }
+  starts[dictionary.length] = total;
+  const fill = starts.slice(0, dictionary.length);
+  const findTerm = termTable(terms);
+  const postings = new Uint32Array(total);
+  const weights = new Float32Array(total);
+  const titles = new Map(
+    (await db.query<{ id: number; title: string }>("SELECT id, title FROM documents")).map((d) => [
+      d.id,
+      d.title,
+    ]),
+  );
+  const passages: IndexedPassage[] = [];
+  // The passages of a section share one heading path: keep one copy of each.
+  const headings = new Map<string, string[]>();
+  let after = "";
+  for (;;) {
+    const rows = await db.query<{
+      id: string;
+      document_id: number;
+      heading_path: string;
+      length: number;
+      lexical: string;
+    }>(
+      `SELECT id, document_id, heading_path::text AS heading_path, length, lexical::text AS lexical FROM chunks
+        WHERE id > $1 ORDER BY id LIMIT $2`,
+      [after, BUILD_BATCH],
+    );
+    for (const row of rows) {
+      const p = passages.length;
+      let headingPath = headings.get(row.heading_path);
+      if (!headingPath) {
+        headingPath = z.array(z.string()).parse(JSON.parse(row.heading_path));
+        headings.set(row.heading_path, headingPath);
+      }
+      passages.push({
+        id: row.id,
+        documentId: row.document_id,
+        headingPath,
+        title: titles.get(row.document_id) ?? "",
+        length: row.length,
+      });
+      forEachEntry(row.lexical, (term, weight) => {
+        const t = findTerm(term);
+        const slot = t < 0 ? -1 : (fill[t] as number);
+        // A term missing from term_stats, or more passages than its df: the reads straddled a write.
+        if (t < 0 || slot >= (starts[t + 1] as number)) throw new StaleIndexError("term statistics changed");
+        postings[slot] = p;
+        weights[slot] = weight;
+        fill[t] = slot + 1;
+      });
+    }
+    if (rows.length < BUILD_BATCH) break;
+    after = (rows[rows.length - 1] as { id: string }).id;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    if (options.cancelled?.()) throw new StaleIndexError("the build was cancelled");
+  }
+  const end = await revisionNow();
+  if (end.revision !== before.revision || passages.length !== before.n) {
+    throw new StaleIndexError(
+      `the corpus changed while it was read (revision ${before.revision} → ${end.revision})`,
+    );
+  }
+  return createIndex({
+    revision: before.revision,
+    avgdlUsed: before.avgdl_used,
+    terms,
+    dfs,
+    starts,
+    ends: fill,
+    postings,
+    weights,
+    passages,
+    findTerm,
+  });
+}
+
+/**
+ * Calls `visit(term, weight)` for each entry of a sparsevec's text form `{i:v,i:v}/dim`. The
+ * indices are the term ids as written (termId() is 1-based, like pgvector's text form). Plain
+ * decimals are read digit by digit (tens of millions of them at 100k passages); anything else
+ * (an exponent, a sign) goes through Number().
+ */
+export function forEachEntry(text: string, visit: (term: number, weight: number) => void): void {
+  const close = text.indexOf("}");
+  let i = text.indexOf("{") + 1;
+  while (i < close) {
+    let term = 0;
+    let c = text.charCodeAt(i);
+    while (c !== 58 /* : */) {
+      term = term * 10 + (c - 48);
+      c = text.charCodeAt(++i);
+    }
+    const from = ++i;
+    let mantissa = 0;
+    let scale = 1;
+    let dot = false;
+    let plain = true;
+    c = text.charCodeAt(i);
+    while (c !== 44 /* , */ && c !== 125 /* } */) {
+      if (c >= 48 && c <= 57) {
+        mantissa = mantissa * 10 + (c - 48);
+        if (dot) scale *= 10;
+      } else if (c === 46 /* . */ && !dot) dot = true;
+      else plain = false;
+      c = text.charCodeAt(++i);
+    }
+    // An integer over a power of ten: the correctly rounded double, as Number() would give.
+    visit(
+      term,
+      plain && mantissa < 2 ** 53 && scale <= 1e22 ? mantissa / scale : Number(text.slice(from, i)),
+    );
+    i++;
+  }
+}
+
+/** Term id → position in the sorted dictionary: open addressing over typed arrays (ids are ≥ 1). */
+function termTable(terms: Int32Array): (term: number) => number {
+  let size = 16;
+  while (size < terms.length * 2) size *= 2;
+  const mask = size - 1;
+  const keys = new Int32Array(size);
+  const slots = new Int32Array(size);
+  const home = (term: number) => Math.imul(term, 0x9e3779b1) >>> 0;
+  for (const [i, term] of terms.entries()) {
+    let h = home(term) & mask;
+    while (keys[h] !== 0) h = (h + 1) & mask;
+    keys[h] = term;
+    slots[h] = i;
+  }
+  return (term) => {
+    let h = home(term) & mask;
+    for (;;) {
+      const key = keys[h] as number;
+      if (key === term) return slots[h] as number;
+      if (key === 0) return -1;
+      h = (h + 1) & mask;
+    }
+  };
+}
+
+interface IndexParts {
+  revision: string;
+  avgdlUsed: number | null;
+  terms: Int32Array;
+  dfs: Int32Array;
+  starts: Uint32Array;
+  ends: Uint32Array;
+  postings: Uint32Array;
+  weights: Float32Array;
+  passages: IndexedPassage[];
+  findTerm: (term: number) => number;
+}
+
+function createIndex(parts: IndexParts): LexicalIndex {
+  const { terms, dfs, starts, ends, postings, weights, passages, findTerm } = parts;
+  const n = passages.length;
+  // Scratch space of search(), reused: JavaScript runs one search at a time.
+  const scores = new Float32Array(n);
+  const touched = new Uint32Array(n);
+  const bytes =
+    postings.byteLength +
+    weights.byteLength +
+    terms.byteLength +
+    dfs.byteLength +
+    starts.byteLength +
+    ends.byteLength +
+    scores.byteLength +
+    touched.byteLength;
+  return {
+    revision: parts.revision,
+    passages: n,
+    avgdlUsed: parts.avgdlUsed,
+    bytes,
+    df(term) {
+      const t = findTerm(term);
+      return t < 0 ? undefined : dfs[t];
+    },
+    search(query, k) {
+      let count = 0;
+      try {
+        // Ascending term order, as pgvector adds up a sparsevec inner product.
+        const ids = [...query.keys()].sort((a, b) => a - b);
+        for (const term of ids) {
+          const t = findTerm(term);
+          if (t < 0) continue;
+          const w = Math.fround(query.get(term) as number);
+          if (w === 0) continue;
+          const end = ends[t] as number;
+          for (let j = starts[t] as number; j < end; j++) {
+            const p = postings[j] as number;
+            const before = scores[p] as number;
+            if (before === 0) touched[count++] = p;
+            // Float32Array rounds on store: float sums of float products, as in C.
+            scores[p] = before + Math.fround(w * (weights[j] as number));
+          }
+        }
+        return topK(scores, touched, count, k).map((p) => ({
+          passage: passages[p] as IndexedPassage,
+          score: scores[p] as number,
+        }));
+      } finally {
+        for (let i = 0; i < count; i++) scores[touched[i] as number] = 0;
+      }
+    },
+  };
+}
+
+/**
+ * The k passages with the highest positive score, best first; ties by passage number, which
+ * follows the passage id (the index is built in id order), as `ORDER BY distance, id` does.
+ */
+function topK(scores: Float32Array, touched: Uint32Array, count: number, k: number): number[] {
+  // A min-heap of the best k so far: its root is the worst of them.
+  const heap: number[] = [];
+  const worse = (a: number, b: number) => {
+    const sa = scores[a] as number;
+    const sb = scores[b] as number;
+    return sa < sb || (sa === sb && a > b);
+  };
+  const siftDown = (i: number) => {
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < heap.length && worse(heap[l] as number, heap[m] as number)) m = l;
+      if (r < heap.length && worse(heap[r] as number, heap[m] as number)) m = r;
+      if (m === i) return;
+      [heap[i], heap[m]] = [heap[m] as number, heap[i] as number];
+      i = m;
+    }
+  };
+  for (let i = 0; i < count; i++) {
+    const p = touched[i] as number;
+    if (!((scores[p] as number) > 0)) continue;
+    if (heap.length < k) {
+      heap.push(p);
+      for (let c = heap.length - 1; c > 0; ) {
+        const parent = (c - 1) >> 1;
+        if (!worse(heap[c] as number, heap[parent] as number)) break;
+        [heap[c], heap[parent]] = [heap[parent] as number, heap[c] as number];
+        c = parent;
+      }
+    } else if (k > 0 && worse(heap[0] as number, p)) {
+      heap[0] = p;
+      siftDown(0);
+    }
+  }
+  return heap.sort((a, b) => (worse(a, b) ? 1 : worse(b, a) ? -1 : 0));
+}
+
+export interface LexicalIndexSourceOptions {
+  db: Queryable;
+  /** the store's corpus revision, memoized (memoizeVersion): compared on every search */
+  revision: () => Promise<string>;
+  /** past this many bytes of postings the index is not built and the database is searched */
+  maxBytes: number;
+  logger?: Logger;
+  /** after a failed build, wait this long before trying again */
+  retryMs?: number;
+}
+
+export interface LexicalIndexSource {
+  /** The index when it matches the store's revision; otherwise undefined (and a rebuild starts). */
+  current(): Promise<LexicalIndex | undefined>;
+  /** Builds the index for the current revision now and waits for it (benchmarks, start-up). */
+  ready(): Promise<LexicalIndex | undefined>;
+  /**
+   * Before the database closes: no build starts any more, and one still reading fails quietly
+   * (a one-question CLI run may close the store while the first build reads).
+   */
+  close(): Promise<void>;
+}
+
+/**
+ * Keeps one index matching the store: a search that finds it stale starts one background rebuild
+ * and is answered from the database meanwhile; the old index is dropped once the new one is built.
+ */
+export function createLexicalIndexSource({
+  db,
+  revision,
+  maxBytes,
+  logger,
+  retryMs = 30_000,
+}: LexicalIndexSourceOptions): LexicalIndexSource {
+  let index: LexicalIndex | undefined;
+  let building: { revision: string; done: Promise<LexicalIndex | undefined> } | undefined;
+  /** revision at which the index was found too large or failed, and when */
+  let skipped: { revision: string; at: number } | undefined;
+  let closed = false;
+
+  async function build(target: string): Promise<LexicalIndex | undefined> {
+    try {
+      const [row] = await db.query<{ postings: string | number }>(
+        "SELECT coalesce(sum(df), 0)::float8 AS postings FROM term_stats",
+      );
+      const estimate = Number(row?.postings ?? 0) * BYTES_PER_POSTING;
+      if (estimate > maxBytes) {
+        if (skipped?.revision !== target) {
+          logger?.warn(
+            { estimateMb: Math.round(estimate / 2 ** 20), maxMb: Math.round(maxBytes / 2 ** 20) },
+            "lexical index over LEXICAL_INDEX_MAX_MB: searching in the database",
+          );
+        }
+        skipped = { revision: target, at: Number.POSITIVE_INFINITY };
+        return undefined;
+      }
+      const started = performance.now();
+      const built = await buildLexicalIndex(db, { cancelled: () => closed });
+      if (closed) return undefined;
+      index = built;
+      skipped = undefined;
+      logger?.info(
+        {
+          passages: built.passages,
+          mb: Math.round(built.bytes / 2 ** 20),
+          ms: Math.round(performance.now() - started),
+        },
+        "lexical index built",
+      );
+      return built;
+    } catch (error) {
+      // A write during the build: the next search sees the new revision and builds again.
+      if (!(error instanceof StaleIndexError) && !closed) {
+        skipped = { revision: target, at: Date.now() };
+        logger?.warn({ err: error }, "lexical index build failed: searching in the database");
+      }
+      return undefined;
+    } finally {
+      building = undefined;
+    }
+  }
+
+  function start(target: string): Promise<LexicalIndex | undefined> {
+    if (closed) return Promise.resolve(undefined);
+    if (building) return building.done;
+    building = { revision: target, done: build(target) };
+    return building.done;
+  }
+
+  return {
+    async current() {
+      const target = await revision();
+      if (index?.revision === target) return index;
+      const recentlyFailed = skipped?.revision === target && Date.now() - skipped.at < retryMs;
+      if (!building && !recentlyFailed) void start(target);
+      return undefined;
+    },
+    async ready() {
+      const target = await revision();
+      if (index?.revision === target) return index;
+      if (building) await building.done;
+      if (index?.revision === target) return index;
+      return start(target);
+    },
+    async close() {
+      closed = true;
+      index = undefined;
+      await building?.done;
+    },
+  };
+}
