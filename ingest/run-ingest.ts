@@ -3,17 +3,11 @@ import { readdir, readFile } from "node:fs/promises";
 import { extname, join, relative, sep } from "node:path";
 import type { DenseEmbedder } from "../src/embeddings/types.ts";
 import type { Logger } from "../src/logger.ts";
-import {
-  type CorpusStore,
-  type DenseVectors,
-  type DocumentInput,
-  searchableText,
-} from "../src/store/corpus-store.ts";
+import type { CorpusStore, DenseVectors, DocumentInput, PreparedBatch } from "../src/store/corpus-store.ts";
 import { createFactStore } from "../src/store/fact-store.ts";
-import { syllables } from "../src/text/tokenize.ts";
-import { chunkDocument } from "./chunk-document.ts";
-import { cleanDocument } from "./clean-document.ts";
-import { loadDocument, SUPPORTED_EXTENSIONS } from "./loaders/index.ts";
+import { SUPPORTED_EXTENSIONS } from "./loaders/index.ts";
+import { createPreparePool, defaultPoolSize } from "./prepare-pool.ts";
+import { type ReadDocument, readDocument } from "./read-document.ts";
 
 export interface IngestSummary {
   documents: {
@@ -41,11 +35,20 @@ export interface IngestOptions {
   onProgress?: (done: number, total: number, path: string) => void;
   /** batch limits (default BATCH_CHUNKS passages, BATCH_DOCUMENTS documents) */
   batch?: { chunks: number; documents: number };
+  /**
+   * Worker threads reading files and preparing batches for loads of POOL_MIN_FILES files or
+   * POOL_MIN_BYTES bytes or more (default
+   * defaultPoolSize(): one per core, at most four); 0 prepares everything on this thread.
+   */
+  workers?: number;
 }
 
 /** Bulk writes: a batch is written at this many passages or documents, whichever comes first. */
 const BATCH_CHUNKS = 500;
 const BATCH_DOCUMENTS = 200;
+/** From this many changed files, or bytes, the work goes to worker threads (prepare-pool.ts). */
+const POOL_MIN_FILES = 200;
+const POOL_MIN_BYTES = 2 * 2 ** 20;
 
 /** A failure that is not any one file's fault (the embeddings endpoint is down): the run stops. */
 export class IngestAbortedError extends Error {}
@@ -91,7 +94,11 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
   const stored = new Map((await store.listDocuments()).map((d) => [d.path, d]));
   // Weights from an older lexical version are brought up to date first (on an empty store this
   // only records the version, so the first ingest does not recompute what it just wrote).
-  if (!options.dryRun) await store.reweightIfDrifted();
+  if (!options.dryRun) {
+    // A bulk load killed half way left frequencies to fold (migration 012).
+    await store.foldPendingFrequencies();
+    await store.reweightIfDrifted();
+  }
   // Likewise facts extracted by an older extractor, or before the facts index existed (009).
   if (!options.dryRun) await createFactStore(store.db).refreshIfStale();
   // Re-embedding replaces each document's vectors inside its own transaction, so a failure half
@@ -105,8 +112,13 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
   // does not pay a durable commit per small document; and the next batch is prepared (term counts,
   // BM25 vectors, dense vectors) while the database writes the current one.
   const changed: DocumentInput[] = [];
+  let changedLength = 0;
   let done = 0;
   let total = supported.length;
+  // Which files changed: hashed here, and only those are read further.
+  const toRead: { path: string; bytes: Buffer; contentHash: string; previous?: { contentHash: string } }[] =
+    [];
+  let toReadBytes = 0;
   for (const path of supported) {
     options.onProgress?.(done++, total, path);
     let bytes: Buffer;
@@ -122,60 +134,97 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
       summary.documents.unchanged++;
       continue;
     }
-    let prepared: ReturnType<typeof chunkDocument> & { meta: ReturnType<typeof cleanDocument> };
-    try {
-      const loaded = await loadDocument(join(corpusDir, path), bytes);
-      const meta = cleanDocument(loaded, titleFromPath(path));
-      prepared = { ...chunkDocument(meta, path), meta };
-      if (prepared.chunks.length === 0) throw new Error("no text found");
-    } catch (error) {
-      const message = errorMessage(error);
-      logger.error({ path, error: message }, `failed to read ${path}: ${message}`);
-      summary.documents.failed.push({ path, error: message });
-      continue;
-    }
-    if (previous?.contentHash === contentHash) summary.documents.unchanged++;
-    else if (previous) summary.documents.updated++;
-    else summary.documents.added++;
-    if (options.dryRun) continue;
-
-    const { meta } = prepared;
-    changed.push({
-      path,
-      contentHash,
-      title: meta.title,
-      url: meta.url,
-      publisher: meta.publisher,
-      author: meta.author,
-      published: meta.published,
-      body: prepared.body,
-      chunks: prepared.chunks,
-    });
+    toRead.push({ path, bytes, contentHash, previous });
+    toReadBytes += bytes.length;
   }
-
-  if (changed.length > 0) {
-    total += changed.length;
-    const stats = await store.stats();
-    const avgdl = stats.avgdlUsed ?? (stats.chunks === 0 ? averageLength(changed) : undefined);
-    let writing: Promise<void> | undefined;
-    for (const batch of batches(
-      changed,
-      options.batch?.chunks ?? BATCH_CHUNKS,
-      options.batch?.documents ?? BATCH_DOCUMENTS,
-    )) {
-      const items = await withDenseVectors(batch, embedder);
-      const prepared = await store.prepareBatch(items, avgdl);
-      await writing;
-      writing = store.writeBatch(prepared).then(() => {
-        const written = batch.reduce((n, d) => n + d.chunks.length, 0);
-        summary.chunks += written;
-        summary.embedded += written;
-        for (const d of batch) options.onProgress?.(done++, total, d.path);
-      });
-      // A failed write surfaces at the next await; until then it must not count as unhandled.
-      writing.catch(() => {});
+  // A large load reads its files and prepares its batches in worker threads; a small one (an
+  // upload, an edited file) on this thread, where starting workers would cost more than it saves.
+  const workers = options.workers ?? defaultPoolSize();
+  const pool =
+    workers > 0 && (toRead.length >= POOL_MIN_FILES || toReadBytes >= POOL_MIN_BYTES)
+      ? createPreparePool(workers)
+      : undefined;
+  try {
+    // Read in order, a few files per worker in flight (not the whole corpus's bytes at once).
+    const reading: Promise<ReadDocument>[] = [];
+    const startRead = (i: number) => {
+      const file = toRead[i];
+      if (!file) return;
+      const task = pool
+        ? pool.read(file.path, join(corpusDir, file.path), file.bytes)
+        : readDocument(file.path, join(corpusDir, file.path), file.bytes);
+      task.catch(() => {});
+      reading[i] = task;
+    };
+    const window = pool ? 4 * pool.size : 1;
+    for (let i = 0; i < Math.min(window, toRead.length); i++) startRead(i);
+    for (const [i, file] of toRead.entries()) {
+      startRead(i + window);
+      let read: ReadDocument;
+      try {
+        read = await (reading[i] as Promise<ReadDocument>);
+      } catch (error) {
+        const message = errorMessage(error);
+        logger.error({ path: file.path, error: message }, `failed to read ${file.path}: ${message}`);
+        summary.documents.failed.push({ path: file.path, error: message });
+        continue;
+      } finally {
+        delete reading[i];
+      }
+      if (file.previous?.contentHash === file.contentHash) summary.documents.unchanged++;
+      else if (file.previous) summary.documents.updated++;
+      else summary.documents.added++;
+      if (options.dryRun) continue;
+      changed.push({ ...read.document, contentHash: file.contentHash });
+      changedLength += read.lengthTotal;
     }
-    await writing;
+    toRead.length = 0;
+
+    if (changed.length > 0) {
+      total += changed.length;
+      const stats = await store.stats();
+      const passages = changed.reduce((n, d) => n + d.chunks.length, 0);
+      // An empty store is weighted with the average length of everything about to be written.
+      const avgdl =
+        stats.avgdlUsed ?? (stats.chunks === 0 && passages > 0 ? changedLength / passages : undefined);
+      // A bulk load into an empty store folds its document frequencies in once, at the end.
+      const deferFrequencies = stats.chunks === 0;
+      // Batches prepared ahead of the one being written: with a pool, two per worker.
+      const ahead = pool ? 2 * pool.size : 0;
+      const queue: { batch: DocumentInput[]; prepared: Promise<PreparedBatch> }[] = [];
+      let writing: Promise<void> = Promise.resolve();
+      const writeNext = async () => {
+        const { batch, prepared } = queue.shift() as (typeof queue)[number];
+        const ready = await prepared;
+        await writing;
+        writing = store.writeBatch(ready, { deferFrequencies }).then(() => {
+          const written = batch.reduce((n, d) => n + d.chunks.length, 0);
+          summary.chunks += written;
+          summary.embedded += written;
+          for (const d of batch) options.onProgress?.(done++, total, d.path);
+        });
+        // A failed write surfaces at the next await; until then it must not count as unhandled.
+        writing.catch(() => {});
+      };
+      for (const batch of batches(
+        changed,
+        options.batch?.chunks ?? BATCH_CHUNKS,
+        options.batch?.documents ?? BATCH_DOCUMENTS,
+      )) {
+        const items = await withDenseVectors(batch, embedder);
+        const prepared = pool
+          ? pool.prepare(batch, avgdl).then((rows) => ({ items, ...rows }))
+          : store.prepareBatch(items, avgdl);
+        prepared.catch(() => {});
+        queue.push({ batch, prepared });
+        if (queue.length > ahead) await writeNext();
+      }
+      while (queue.length > 0) await writeNext();
+      await writing;
+      if (deferFrequencies) await store.foldPendingFrequencies();
+    }
+  } finally {
+    await pool?.close();
   }
   options.onProgress?.(done, total, "");
 
@@ -220,23 +269,6 @@ function* batches(
   if (batch.length > 0) yield batch;
 }
 
-/**
- * The BM25 length (syllables + bigrams of title, headings and text) averaged over the passages
- * about to be written: what the store weights with when it starts empty.
- */
-function averageLength(docs: DocumentInput[]): number {
-  let terms = 0;
-  let passages = 0;
-  for (const doc of docs) {
-    for (const chunk of doc.chunks) {
-      const n = syllables(searchableText(chunk, doc.title)).length;
-      terms += Math.max(0, 2 * n - 1);
-      passages++;
-    }
-  }
-  return passages ? terms / passages : 1;
-}
-
 async function withDenseVectors(
   batch: DocumentInput[],
   embedder: DenseEmbedder | undefined,
@@ -277,11 +309,6 @@ async function embedMissing(store: CorpusStore, embedder: DenseEmbedder): Promis
     );
   }
   return missing.length;
-}
-
-function titleFromPath(path: string): string {
-  const name = path.split("/").at(-1) ?? path;
-  return name.slice(0, name.length - extname(name).length).replace(/[-_]+/g, " ");
 }
 
 export function errorMessage(error: unknown): string {

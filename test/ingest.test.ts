@@ -154,6 +154,28 @@ describe.each(testEngines())("ingestion on $name", (engine) => {
     expect(terms?.n).toBe(0);
   });
 
+  it("a bulk load into an empty store folds its frequencies at the end; one cut short is folded before anything subtracts", async () => {
+    await copyFile(SEED, join(dir, "seed.md"));
+    await writeFile(join(dir, "chuong-trinh.md"), PROGRAMME_MD);
+    await runIngest({ store, corpusDir: dir, logger, batch: { chunks: 1, documents: 1 } });
+    const [pending] = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM term_stats_pending");
+    expect(pending?.n).toBe(0);
+    await expectConsistentStats(db);
+
+    // A load killed between its batches and the fold: batches written, frequencies pending.
+    await store.removeDocument("seed.md");
+    await store.removeDocument("chuong-trinh.md");
+    const killed: CorpusStore = { ...store, foldPendingFrequencies: async () => 0 };
+    await runIngest({ store: killed, corpusDir: dir, logger, batch: { chunks: 1, documents: 1 } });
+    const [partial] = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM term_stats");
+    expect(partial?.n).toBe(0);
+    expect((await store.stats()).chunks).toBeGreaterThan(0);
+    // Removing a document subtracts its frequencies: the pending ones are folded first.
+    expect(await store.removeDocument("seed.md")).toBe(true);
+    await expectConsistentStats(db);
+    expect(await store.foldPendingFrequencies()).toBe(0);
+  });
+
   it("reports a broken file by name, ingests the rest, and keeps the broken file's previous version", async () => {
     await writeFile(
       join(dir, "ke-hoach.txt"),

@@ -124,12 +124,8 @@ function pauser(sliceMs = 4): () => Promise<void> {
   };
 }
 
-/** A batch of documents ready to write: rows, statistics and the JSON the insert sends. */
-export interface PreparedBatch {
-  items: { input: DocumentInput; dense?: DenseVectors }[];
-  counts: TermCounts[][];
-  /** each passage's text folded by foldDiacritics, as stored */
-  folded: string[][];
+/** What a batch insert sends: rows and statistics as JSON and arrays (plain data, see prepareRows). */
+export interface BatchRows {
   /** the average length the sparsevecs were weighted with */
   avgdl: number;
   documentsJson: string;
@@ -142,6 +138,90 @@ export interface PreparedBatch {
   factsJson: string;
 }
 
+/** A batch of documents ready to write: the documents (with their dense vectors) and their rows. */
+export interface PreparedBatch extends BatchRows {
+  items: { input: DocumentInput; dense?: DenseVectors }[];
+}
+
+/**
+ * Everything a batch insert sends, computed in JS ahead of the transaction (term counts, BM25
+ * sparsevecs, facts, JSON), so that a bulk ingest can prepare the next batches while the database
+ * writes this one, in worker threads (ingest/prepare-pool.ts). The sparsevecs depend on `avgdl`
+ * (without one, the batch's own average); the write recomputes them if the store's differs.
+ * Only plain data goes in and out: it runs the same in a worker.
+ */
+export async function prepareRows(inputs: DocumentInput[], avgdl: number | undefined): Promise<BatchRows> {
+  const counts: TermCounts[][] = [];
+  const folded: string[][] = [];
+  const pause = pauser();
+  for (const input of inputs) {
+    // Each passage is folded once: for its terms and for the stored `folded` column.
+    const texts = input.chunks.map((c) => foldDiacritics(c.text));
+    folded.push(texts);
+    counts.push(
+      input.chunks.map((c, j) => countFoldedTerms(foldedSearchable(texts[j] as string, c, input.title))),
+    );
+    await pause();
+  }
+  const all = counts.flat();
+  // Without an expected length, this batch's own average.
+  const weighting = avgdl ?? (all.length ? all.reduce((n, c) => n + c.length, 0) / all.length : 1);
+  const factsJson = await prepareFacts(inputs);
+  return { factsJson, ...(await batchRows(inputs, counts, folded, weighting)) };
+}
+
+async function batchRows(inputs: DocumentInput[], counts: TermCounts[][], folded: string[][], avgdl: number) {
+  const documents = inputs.map((d) => ({
+    path: d.path,
+    title: d.title,
+    url: d.url ?? null,
+    publisher: d.publisher ?? null,
+    author: d.author ?? null,
+    published: d.published ?? null,
+    content_hash: d.contentHash,
+    body: d.body,
+  }));
+  const rows = [];
+  const pause = pauser();
+  for (const [i, input] of inputs.entries()) {
+    for (const [j, chunk] of input.chunks.entries()) {
+      const c = counts[i]?.[j] as TermCounts;
+      rows.push({
+        path: input.path,
+        id: chunk.id,
+        ordinal: chunk.ordinal,
+        heading_path: chunk.headingPath,
+        text: chunk.text,
+        folded: folded[i]?.[j] as string,
+        start_offset: chunk.start,
+        end_offset: chunk.end,
+        sentences: chunk.sentences,
+        length: c.length,
+        terms: `{${[...c.tf.keys()].join(",")}}`,
+        lexical: passageSparsevec(c, avgdl, MAX_LEXICAL_TERMS),
+      });
+    }
+    await pause();
+  }
+  const df = new Map<number, number>();
+  let lengthTotal = 0;
+  for (const c of counts.flat()) {
+    lengthTotal += c.length;
+    for (const term of c.tf.keys()) df.set(term, (df.get(term) ?? 0) + 1);
+  }
+  // In term order, so that concurrent writers lock term_stats rows in the same order.
+  const terms = [...df.keys()].sort((a, b) => a - b);
+  return {
+    avgdl,
+    documentsJson: JSON.stringify(documents),
+    rowsJson: JSON.stringify(rows),
+    terms,
+    dfs: terms.map((t) => df.get(t) as number),
+    chunkCount: rows.length,
+    lengthTotal,
+  };
+}
+
 /** Recompute the stored BM25 weights when the live average passage length drifts this far. */
 const AVGDL_DRIFT = 0.1;
 
@@ -151,6 +231,12 @@ const AVGDL_DRIFT = 0.1;
  * one, never a mix, and the statistics always match the rows.
  */
 export function createCorpusStore(db: Database) {
+  /** Called after each committed change to the passages or their statistics (see onChange). */
+  const listeners = new Set<() => void>();
+  const changed = () => {
+    for (const listener of listeners) listener();
+  };
+
   async function avgdlUsed(tx: Queryable, fallback: () => number): Promise<number> {
     const [row] = await tx.query<{ avgdl_used: number | null }>(
       "SELECT avgdl_used FROM corpus_stats FOR UPDATE",
@@ -161,7 +247,27 @@ export function createCorpusStore(db: Database) {
     return value;
   }
 
+  /**
+   * Adds the frequencies a bulk load left in term_stats_pending (migration 012) to term_stats, in
+   * the caller's transaction. Each pending row is deleted as it is read, so two folds never add
+   * the same row twice. Returns the number of pending rows folded.
+   */
+  async function foldPending(tx: Queryable): Promise<number> {
+    const [row] = await tx.query<{ n: number }>(
+      `WITH pending AS (DELETE FROM term_stats_pending RETURNING terms, dfs),
+            sums AS (SELECT u.term, sum(u.df)::int AS df
+                       FROM pending, unnest(pending.terms, pending.dfs) AS u(term, df) GROUP BY u.term),
+            folded AS (INSERT INTO term_stats (term, df) SELECT term, df FROM sums ORDER BY term
+                       ON CONFLICT (term) DO UPDATE SET df = term_stats.df + EXCLUDED.df),
+            revised AS (UPDATE corpus_stats SET revision = revision + 1 WHERE EXISTS (SELECT 1 FROM pending))
+       SELECT count(*)::int AS n FROM pending`,
+    );
+    return row?.n ?? 0;
+  }
+
   async function deleteDocument(tx: Queryable, documentId: number): Promise<void> {
+    // Frequencies are subtracted below: they must be complete first.
+    await foldPending(tx);
     const updated = await tx.query<{ term: number; df: number }>(
       `UPDATE term_stats t SET df = t.df - d.n
          FROM (SELECT u.term, count(*)::int AS n
@@ -185,98 +291,19 @@ export function createCorpusStore(db: Database) {
   }
 
   /**
-   * Everything a batch insert sends, computed in JS ahead of the transaction (term counts, BM25
-   * sparsevecs, JSON), so that a bulk ingest can prepare the next batch while the database writes
-   * this one. The sparsevecs depend on `avgdl`; the write recomputes them if the store's turns out
-   * to differ.
-   */
-  async function prepareBatch(
-    items: { input: DocumentInput; dense?: DenseVectors }[],
-    avgdl: number | undefined,
-  ): Promise<PreparedBatch> {
-    const inputs = items.map((i) => i.input);
-    const counts: TermCounts[][] = [];
-    const folded: string[][] = [];
-    const pause = pauser();
-    for (const input of inputs) {
-      // Each passage is folded once: for its terms and for the stored `folded` column.
-      const texts = input.chunks.map((c) => foldDiacritics(c.text));
-      folded.push(texts);
-      counts.push(
-        input.chunks.map((c, j) => countFoldedTerms(foldedSearchable(texts[j] as string, c, input.title))),
-      );
-      await pause();
-    }
-    const all = counts.flat();
-    // Without an expected length, this batch's own average.
-    const weighting = avgdl ?? (all.length ? all.reduce((n, c) => n + c.length, 0) / all.length : 1);
-    const factsJson = await prepareFacts(inputs);
-    return { items, counts, folded, factsJson, ...(await batchRows(inputs, counts, folded, weighting)) };
-  }
-
-  async function batchRows(
-    inputs: DocumentInput[],
-    counts: TermCounts[][],
-    folded: string[][],
-    avgdl: number,
-  ) {
-    const documents = inputs.map((d) => ({
-      path: d.path,
-      title: d.title,
-      url: d.url ?? null,
-      publisher: d.publisher ?? null,
-      author: d.author ?? null,
-      published: d.published ?? null,
-      content_hash: d.contentHash,
-      body: d.body,
-    }));
-    const rows = [];
-    const pause = pauser();
-    for (const [i, input] of inputs.entries()) {
-      for (const [j, chunk] of input.chunks.entries()) {
-        const c = counts[i]?.[j] as TermCounts;
-        rows.push({
-          path: input.path,
-          id: chunk.id,
-          ordinal: chunk.ordinal,
-          heading_path: chunk.headingPath,
-          text: chunk.text,
-          folded: folded[i]?.[j] as string,
-          start_offset: chunk.start,
-          end_offset: chunk.end,
-          sentences: chunk.sentences,
-          length: c.length,
-          terms: `{${[...c.tf.keys()].join(",")}}`,
-          lexical: passageSparsevec(c, avgdl, MAX_LEXICAL_TERMS),
-        });
-      }
-      await pause();
-    }
-    const df = new Map<number, number>();
-    let lengthTotal = 0;
-    for (const c of counts.flat()) {
-      lengthTotal += c.length;
-      for (const term of c.tf.keys()) df.set(term, (df.get(term) ?? 0) + 1);
-    }
-    // In term order, so that concurrent writers lock term_stats rows in the same order.
-    const terms = [...df.keys()].sort((a, b) => a - b);
-    return {
-      avgdl,
-      documentsJson: JSON.stringify(documents),
-      rowsJson: JSON.stringify(rows),
-      terms,
-      dfs: terms.map((t) => df.get(t) as number),
-      chunkCount: rows.length,
-      lengthTotal,
-    };
-  }
-
-  /**
    * Inserts documents with their chunks, adds their terms to the document frequencies and their
    * lengths to the corpus totals: one statement (data-modifying CTEs), however many documents, so
    * a bulk ingest pays one round trip and one commit per batch rather than per document.
    */
-  async function insertDocuments(tx: Queryable, batch: PreparedBatch): Promise<void> {
+  async function insertDocuments(
+    tx: Queryable,
+    batch: PreparedBatch,
+    deferFrequencies: boolean,
+  ): Promise<void> {
+    const frequencies = deferFrequencies
+      ? "INSERT INTO term_stats_pending (terms, dfs) VALUES ($3::int[], $4::int[])"
+      : `INSERT INTO term_stats (term, df) SELECT * FROM unnest($3::int[], $4::int[])
+         ON CONFLICT (term) DO UPDATE SET df = term_stats.df + EXCLUDED.df`;
     await tx.query(
       `WITH docs AS (
          INSERT INTO documents (path, title, url, publisher, author, published, content_hash, body)
@@ -294,8 +321,7 @@ export function createCorpusStore(db: Database) {
                 lexical text)
            JOIN docs ON docs.path = r.path
        ), frequencies AS (
-         INSERT INTO term_stats (term, df) SELECT * FROM unnest($3::int[], $4::int[])
-         ON CONFLICT (term) DO UPDATE SET df = term_stats.df + EXCLUDED.df
+         ${frequencies}
        ), totals AS (
          UPDATE corpus_stats SET revision = revision + 1, chunk_count = chunk_count + $5,
                                  length_total = length_total + $6
@@ -370,22 +396,33 @@ export function createCorpusStore(db: Database) {
       options: { avgdl?: number } = {},
     ): Promise<void> {
       if (items.length === 0) return;
-      await this.writeBatch(await prepareBatch(items, (await this.stats()).avgdlUsed ?? options.avgdl));
+      await this.writeBatch(await this.prepareBatch(items, (await this.stats()).avgdlUsed ?? options.avgdl));
     },
 
     /**
      * The CPU-heavy half of replaceDocuments, run before the transaction (see writeBatch).
      * `avgdl`: the weighting length expected in the store; absent, this batch's own average.
      */
-    prepareBatch(
+    async prepareBatch(
       items: { input: DocumentInput; dense?: DenseVectors }[],
       avgdl?: number,
     ): Promise<PreparedBatch> {
-      return prepareBatch(items, avgdl);
+      return {
+        items,
+        ...(await prepareRows(
+          items.map((i) => i.input),
+          avgdl,
+        )),
+      };
     },
 
-    /** Writes a prepared batch in one transaction (see replaceDocuments). */
-    async writeBatch(prepared: PreparedBatch): Promise<void> {
+    /**
+     * Writes a prepared batch in one transaction (see replaceDocuments). `deferFrequencies`: for a
+     * bulk load into an empty store, the batch's document frequencies are appended to
+     * term_stats_pending instead of upserted into term_stats; the load calls
+     * foldPendingFrequencies() when it ends (searches meanwhile see partial frequencies).
+     */
+    async writeBatch(prepared: PreparedBatch, options: { deferFrequencies?: boolean } = {}): Promise<void> {
       if (prepared.items.length === 0) return;
       await db.transaction(async (tx) => {
         const old = await tx.query<{ id: number }>(
@@ -400,14 +437,12 @@ export function createCorpusStore(db: Database) {
             ? prepared
             : {
                 ...prepared,
-                ...(await batchRows(
+                ...(await prepareRows(
                   prepared.items.map((i) => i.input),
-                  prepared.counts,
-                  prepared.folded,
                   avgdl,
                 )),
               };
-        await insertDocuments(tx, batch);
+        await insertDocuments(tx, batch, options.deferFrequencies ?? false);
         // The old version's facts went with its passages (ON DELETE CASCADE, migration 009).
         await insertFacts(tx, prepared.factsJson);
         const byEmbedder = new Map<string, { ids: string[]; vectors: number[][] }>();
@@ -421,10 +456,28 @@ export function createCorpusStore(db: Database) {
         for (const [embedderId, { ids, vectors }] of byEmbedder)
           await insertVectors(tx, embedderId, ids, vectors);
       });
+      changed();
+    },
+
+    /** Folds what bulk loads left in term_stats_pending into term_stats (see writeBatch). */
+    async foldPendingFrequencies(): Promise<number> {
+      const folded = await db.transaction((tx) => foldPending(tx));
+      if (folded > 0) changed();
+      return folded;
+    },
+
+    /**
+     * `listener` runs after each change this store commits (documents written or removed, weights
+     * recomputed, frequencies folded): the app drops its memoized corpus revision, so that the
+     * next question sees the change at once. Returns the unsubscribe function.
+     */
+    onChange(listener: () => void): () => void {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
     },
 
     async removeDocument(path: string): Promise<boolean> {
-      return db.transaction(async (tx) => {
+      const removed = await db.transaction(async (tx) => {
         const [doc] = await tx.query<{ id: number }>("SELECT id FROM documents WHERE path = $1 FOR UPDATE", [
           path,
         ]);
@@ -432,6 +485,8 @@ export function createCorpusStore(db: Database) {
         await deleteDocument(tx, doc.id);
         return true;
       });
+      if (removed) changed();
+      return removed;
     },
 
     async stats(): Promise<CorpusStats> {
@@ -469,7 +524,7 @@ export function createCorpusStore(db: Database) {
         return 0;
       }
       if (!force && !stale && used && Math.abs(avgdl - used) / used <= AVGDL_DRIFT) return 0;
-      return db.transaction(async (tx) => {
+      const reweighted = await db.transaction(async (tx) => {
         const rows = await tx.query<{ id: string; folded: string; heading_path: string[]; title: string }>(
           "SELECT c.id, c.folded, c.heading_path, d.title FROM chunks c JOIN documents d ON d.id = c.document_id",
         );
@@ -494,6 +549,8 @@ export function createCorpusStore(db: Database) {
         );
         return updates.length;
       });
+      changed();
+      return reweighted;
     },
 
     /** A passage with its neighbours in the same document, for "show source". */

@@ -9,11 +9,14 @@ export async function openStore(config: Pick<Config, "DATABASE_URL" | "DATA_DIR"
   const db = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
   try {
     await migrate(db);
+    const store = createCorpusStore(db);
+    // A bulk load killed half way left its document frequencies unfolded (migration 012).
+    await store.foldPendingFrequencies();
+    return store;
   } catch (error) {
     await db.close().catch(() => {});
     throw error;
   }
-  return createCorpusStore(db);
 }
 
 /** The database could not be reached within the start-up time: the message says where and how long. */

@@ -1,0 +1,19 @@
+import { parentPort } from "node:worker_threads";
+import { prepareRows } from "../src/store/corpus-store.ts";
+import type { PrepareReply, PrepareRequest } from "./prepare-pool.ts";
+import { readDocument } from "./read-document.ts";
+
+/** Reads files and prepares batches for the main thread: plain data in, plain data out. */
+parentPort?.on("message", async (request: PrepareRequest) => {
+  let reply: PrepareReply;
+  try {
+    const result =
+      request.task === "read"
+        ? await readDocument(request.path, request.absolutePath, request.bytes)
+        : await prepareRows(request.inputs, request.avgdl);
+    reply = { id: request.id, result };
+  } catch (error) {
+    reply = { id: request.id, error: error instanceof Error ? error.message : String(error) };
+  }
+  parentPort?.postMessage(reply);
+});
