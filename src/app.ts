@@ -40,6 +40,8 @@ export async function createApp(config: Config, logger: Logger) {
     // What a retrieval or an answer was computed against: any ingest (here or elsewhere) changes
     // it. Read once per second at most, shared by both caches.
     const corpusVersion = memoizeVersion(async () => (await store.stats()).revision);
+    // This process's own ingests (uploads, /reindex) are seen by the next question at once.
+    store.onChange(() => corpusVersion.invalidate());
     // BM25 in this process while it matches the store (built in the background on the first
     // question, and again after each change); the database answers meanwhile, or always past
     // LEXICAL_INDEX_MAX_MB.

@@ -1,11 +1,15 @@
 /**
- * A corpus version read at most once per `ttlMs` (default 1 s): an ingest here, in another process
- * or on another replica is seen within that time. A failed read is not remembered: the next
- * caller asks again.
+ * A corpus version read at most once per `ttlMs` (default 1 s): an ingest in another process or on
+ * another replica is seen within that time; `invalidate()` makes the next call read it again (this
+ * process's own writes call it, so its next question sees them at once). A failed read is not
+ * remembered: the next caller asks again.
  */
-export function memoizeVersion(read: () => Promise<string>, ttlMs = 1_000): () => Promise<string> {
+export function memoizeVersion(
+  read: () => Promise<string>,
+  ttlMs = 1_000,
+): (() => Promise<string>) & { invalidate(): void } {
   let version: { value: Promise<string>; at: number } | undefined;
-  return () => {
+  const get = () => {
     const now = Date.now();
     if (!version || now - version.at >= ttlMs) {
       const value = read();
@@ -16,6 +20,11 @@ export function memoizeVersion(read: () => Promise<string>, ttlMs = 1_000): () =
     }
     return version.value;
   };
+  return Object.assign(get, {
+    invalidate() {
+      version = undefined;
+    },
+  });
 }
 
 /**
