@@ -498,6 +498,110 @@ describe("Zalo conversations and commands", () => {
   });
 });
 
+describe("Zalo under load: a bounded queue, a few answered at once", () => {
+  /** An answerer that holds every question until `open()`, counting how many it holds at once. */
+  function heldAnswerer() {
+    let open: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    const state = { inside: 0, mostAtOnce: 0, calls: 0 };
+    return {
+      state,
+      open: () => open(),
+      answerer: {
+        answer: async (request: AnswerRequest): Promise<Answer> => {
+          state.calls++;
+          state.inside++;
+          state.mostAtOnce = Math.max(state.mostAtOnce, state.inside);
+          try {
+            await gate;
+            return await app.answerer.answer(request);
+          } finally {
+            state.inside--;
+          }
+        },
+      },
+    };
+  }
+
+  const user = (n: number) => ({ id: `loaduser${String(n).padStart(11, "0")}`, display_name: `Người ${n}` });
+
+  it("answers at most `concurrency` messages at once; the others wait their turn and are all answered", async () => {
+    const held = heldAnswerer();
+    const zalo = channel({ answerer: held.answerer, options: { concurrency: 2 } });
+    const users = Array.from({ length: 6 }, (_, i) => user(100 + i));
+    const done = deliver(zalo, ...users.map((from) => textEvent("Ba đột phá chiến lược là gì?", { from })));
+    await vi.waitFor(() => expect(held.state.calls).toBe(2));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(held.state.calls).toBe(2);
+    expect(zalo.bot.pending).toBe(6);
+    held.open();
+    await done;
+    expect(held.state.mostAtOnce).toBe(2);
+    for (const from of users) expect(fake.texts(from.id)[0]).toContain("thể chế");
+    expect(zalo.bot.pending).toBe(0);
+  });
+
+  it("past maxPending the webhook answers 503 and takes nothing: the same event delivered again later is answered", async () => {
+    const held = heldAnswerer();
+    const zalo = channel(
+      { answerer: held.answerer, options: { concurrency: 1, maxPending: 2 } },
+      { url: "https://sotay.example.org/hooks/zalo-busy", secret: SECRET },
+    );
+    const server = createServer({
+      answerer: app.answerer,
+      store: app.store,
+      logger: createLogger("silent"),
+      options: { logQuestions: true, maxBodyBytes: 16_384 },
+    });
+    zalo.mount(server);
+    const post = (event: object) =>
+      server.request("/hooks/zalo-busy", {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-bot-api-secret-token": SECRET },
+        body: JSON.stringify(event),
+      });
+    const [first, second, third] = [user(200), user(201), user(202)].map((from) =>
+      textEvent("Chương trình hành động có bao nhiêu chỉ tiêu chủ yếu?", { from }),
+    );
+    expect((await post(first as object)).status).toBe(200);
+    expect((await post(second as object)).status).toBe(200);
+    const busy = await post(third as object);
+    expect(busy.status).toBe(503);
+    expect(busy.headers.get("retry-after")).toBe("5");
+    expect(zalo.bot.pending).toBe(2);
+    expect(logs.lines.some((l) => String(l.msg).startsWith("zalo webhook: too many messages waiting"))).toBe(
+      true,
+    );
+    held.open();
+    await zalo.bot.drain(10_000);
+    // Zalo delivers the refused event again: it was never claimed, so it is answered now.
+    expect((await post(third as object)).status).toBe(200);
+    await zalo.bot.drain(10_000);
+    for (const event of [first, second, third])
+      expect(fake.texts(event?.message.from.id)).toEqual([expect.stringContaining("43 chỉ tiêu")]);
+    await zalo.stop();
+  });
+
+  it("long polling with a full queue asks Zalo for nothing more until there is room", async () => {
+    fake.clear();
+    const held = heldAnswerer();
+    const zalo = channel({ answerer: held.answerer, options: { concurrency: 1, maxPending: 1 } });
+    const from = user(300);
+    fake.push(textEvent("Ai là Bí thư Thành ủy Hà Nội?", { from }));
+    expect(await zalo.start()).toBe(true);
+    await vi.waitFor(() => expect(held.state.calls).toBe(1), { timeout: 5_000 });
+    const polls = fake.of("getUpdates").length;
+    await new Promise((r) => setTimeout(r, 1_200));
+    expect(fake.of("getUpdates").length).toBe(polls);
+    held.open();
+    await vi.waitFor(() => expect(fake.texts(from.id)).toHaveLength(1), { timeout: 10_000 });
+    await vi.waitFor(() => expect(fake.of("getUpdates").length).toBeGreaterThan(polls), { timeout: 5_000 });
+    await zalo.stop();
+  });
+});
+
 describe("Zalo secrets", () => {
   it("never writes the bot token or the webhook secret to the log", () => {
     const log = JSON.stringify(logs.lines);

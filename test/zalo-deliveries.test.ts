@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Queryable } from "../src/store/database.ts";
 import { createDeliveryStore, type DeliveryStore } from "../src/store/delivery-store.ts";
 import { migrate } from "../src/store/migrate.ts";
 import { type TestEngine, testEngines } from "./helpers/engines.ts";
@@ -32,6 +33,63 @@ describe.each(testEngines().map((e) => [e.name, e] as [string, TestEngine]))(
       expect(await replicaA.claim("zalo", id)).toBe(false);
       // Ids are per channel: the same id elsewhere is a different delivery.
       expect(await replicaB.claim("web", id)).toBe(true);
+    });
+
+    it("sends the claims made together as one statement, with exactly one winner per message id", async () => {
+      const statements: string[] = [];
+      const counting: Queryable = {
+        query: (sql, params) => {
+          statements.push(sql);
+          return opened.db.query(sql, params);
+        },
+        exec: (sql) => opened.db.exec(sql),
+      };
+      const store = createDeliveryStore(counting);
+      // 40 events, each delivered three times at once (the repeats in the same batch), plus one
+      // taken earlier by the other replica.
+      await replicaA.claim("zalo", "batch-msg-07");
+      const ids = Array.from({ length: 40 }, (_, i) => `batch-msg-${String(i).padStart(2, "0")}`);
+      const claims = await Promise.all([...ids, ...ids, ...ids].map((id) => store.claim("zalo", id)));
+      expect(statements).toHaveLength(1);
+      const winners = new Map<string, number>();
+      [...ids, ...ids, ...ids].forEach((id, i) => {
+        if (claims[i]) winners.set(id, (winners.get(id) ?? 0) + 1);
+      });
+      expect(winners.get("batch-msg-07")).toBeUndefined();
+      expect(winners.size).toBe(39);
+      for (const n of winners.values()) expect(n).toBe(1);
+      // The first of the repeats in the batch is the one that wins.
+      expect(claims.slice(0, 40).filter(Boolean)).toHaveLength(39);
+    });
+
+    it("lets exactly one of two replicas' concurrent batches win each id", async () => {
+      const ids = Array.from({ length: 30 }, (_, i) => `race-msg-${i}`);
+      const a = createDeliveryStore(opened.db);
+      const b = createDeliveryStore(opened.db);
+      const [fromA, fromB] = await Promise.all([
+        Promise.all(ids.map((id) => a.claim("zalo", id))),
+        Promise.all(ids.map((id) => b.claim("zalo", id))),
+      ]);
+      ids.forEach((_, i) => {
+        expect(Number(fromA[i]) + Number(fromB[i])).toBe(1);
+      });
+    });
+
+    it("fails every claim of a batch whose statement fails, so none of those messages is answered as new", async () => {
+      const broken = createDeliveryStore({
+        query: async () => {
+          throw new Error("the database system is shutting down");
+        },
+        exec: async () => {},
+      });
+      const outcomes = await Promise.allSettled(["x1", "x2", "x3"].map((id) => broken.claim("zalo", id)));
+      expect(outcomes.map((o) => o.status)).toEqual(["rejected", "rejected", "rejected"]);
+      // Nothing was taken: the same ids are new to a working store.
+      expect(await Promise.all(["x1", "x2", "x3"].map((id) => replicaA.claim("zalo", id)))).toEqual([
+        true,
+        true,
+        true,
+      ]);
     });
 
     it("forgets old deliveries when pruned, and keeps recent ones", async () => {

@@ -51,9 +51,29 @@ export async function openPglite(dataDir: string): Promise<Database> {
       await q.exec(sql);
     },
   });
+  // PGlite executes on this thread, and its queue of statements is drained by promise callbacks
+  // alone: a hundred statements queued by concurrent callers would run back to back, and an HTTP
+  // request that came in meanwhile (a webhook to acknowledge) would wait for all of them. So the
+  // statements outside a transaction take turns with the event loop: each waits for the turn of
+  // the one issued before it, then for one more turn (setImmediate, after the I/O already waiting),
+  // i.e. at most one statement per turn of the loop, in the order they were issued. Idle, a turn
+  // costs microseconds.
+  const direct = wrap(db);
+  let lastTurn: Promise<void> = Promise.resolve();
+  const nextTurn = (): Promise<void> => {
+    lastTurn = lastTurn.then(() => new Promise<void>((resolve) => setImmediate(resolve)));
+    return lastTurn;
+  };
   return {
     engine: "pglite",
-    ...wrap(db),
+    async query<T>(sql: string, params?: unknown[]) {
+      await nextTurn();
+      return direct.query<T>(sql, params);
+    },
+    async exec(sql: string) {
+      await nextTurn();
+      return direct.exec(sql);
+    },
     transaction: (fn) => db.transaction((tx) => fn(wrap(tx))),
     close: () => db.close(),
   };

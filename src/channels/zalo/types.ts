@@ -51,6 +51,10 @@ export interface ZaloOptions {
   client?: { timeoutMs?: number; maxRetries?: number; backoffMs?: number; maxBackoffMs?: number };
   /** how often the "typing…" action is renewed while answering (default 4.5 s) */
   typingIntervalMs?: number;
+  /** messages answered at once, sending not counted (default 8; zalo-from-config.ts sets it per engine) */
+  concurrency?: number;
+  /** events taken and not yet handled past which the webhook answers 503 (default 10,000) */
+  maxPending?: number;
 }
 
 export type ZaloBotDeps = Omit<ZaloChannelDeps, "token" | "deliveries"> & {

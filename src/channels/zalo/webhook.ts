@@ -20,15 +20,22 @@ export interface ZaloWebhookOptions {
   /** ZALO_WEBHOOK_SECRET, registered with setWebhook; Zalo sends it in X-Bot-Api-Secret-Token */
   secret: string;
   logger: Logger;
-  /** takes the events and returns at once: they are answered in the background */
-  onEvents: (events: ZaloEvent[]) => void;
+  /**
+   * Takes the events and returns at once: they are answered in the background. False when the bot
+   * is too far behind to take them: none is taken, and the request gets 503 so Zalo delivers them
+   * again later.
+   */
+  onEvents: (events: ZaloEvent[]) => boolean;
 }
+
+/** What a 503 asks Zalo to wait before delivering again (a hint: Zalo's retry schedule is its own). */
+const RETRY_AFTER_SECONDS = 5;
 
 /**
  * Mounts the webhook on the service's own HTTP server: POST `path` with the right
  * `X-Bot-Api-Secret-Token` (else 401, before the body is read), a JSON event (else 400), at most
  * 256 KB (else 413). The request is acknowledged as soon as the event is queued, so a slow answer
- * never makes Zalo deliver the message again.
+ * never makes Zalo deliver the message again; a bot too far behind to queue it answers 503.
  */
 export function mountZaloWebhook<E extends Env>(server: Hono<E>, options: ZaloWebhookOptions): void {
   const { path, secret, logger, onEvents } = options;
@@ -60,7 +67,10 @@ export function mountZaloWebhook<E extends Env>(server: Hono<E>, options: ZaloWe
         );
         return c.json({ ok: false, error: "the body must be a JSON Zalo event" }, 400);
       }
-      onEvents(parsed.data);
+      if (!onEvents(parsed.data)) {
+        c.header("Retry-After", String(RETRY_AFTER_SECONDS));
+        return c.json({ ok: false, error: "busy, deliver again later" }, 503);
+      }
       return c.json({ ok: true });
     },
   );

@@ -1,3 +1,4 @@
+import { createOrderedQueue, type Lease } from "../../reliability/ordered-queue.ts";
 import { newAnswerId } from "../../store/answer-store.ts";
 import { foldDiacritics } from "../../text/fold-diacritics.ts";
 import {
@@ -26,21 +27,45 @@ export function conversationIdFor(message: ZaloMessage): string {
   return `zalo:${chat.id}`;
 }
 
+/** Messages being answered at once (the store and the answerer; sending is not counted). */
+export const DEFAULT_CONCURRENCY = 8;
+/**
+ * Events taken and not yet handled past which `offer` refuses more (the webhook answers 503).
+ * Below it a burst is taken and answered late rather than refused: Zalo does not document whether
+ * or when it delivers again an event a webhook refused, so a refusal risks a question never
+ * answered, while a late answer is still an answer. 10,000 waiting events are ~20 MB (measured:
+ * ~2 KB each) and a few minutes of answering even on PGlite (~50 answers/s on 2 cores); past
+ * that the process protects its memory, and what it refuses it has not claimed, so a delivery
+ * made again later is answered.
+ */
+export const DEFAULT_MAX_PENDING = 10_000;
+
 /**
  * The Zalo bot: one incoming event in, plain-text replies out through the Bot API client. The core
- * appears only as `answerer` and the stores. `dispatch` is what the webhook and the poller call:
- * events of one chat are handled in order (a follow-up never overtakes its question), chats in
- * parallel, and no event can make it throw.
+ * appears only as `answerer` and the stores. `dispatch` (and `offer`, which the webhook calls) is
+ * where events come in: each is first claimed and checked against its user's rate limit as soon
+ * as it arrives (the claims of one turn of the event loop share one statement); what is left to
+ * answer waits its turn in a queue: events of one chat are handled in order (a follow-up never
+ * overtakes its question), chats in parallel, at most `concurrency` at once, and no event can make
+ * it throw.
  */
 export function createZaloBot(deps: ZaloBotDeps) {
   const { client, answerer, store, conversations, answers, deliveries, logger } = deps;
   const options = deps.options;
   const limiter = createRateLimiter(options.rateLimit ?? { limit: 6, timeFrameMs: 10_000 });
-  const chains = new Map<string, Promise<void>>();
+  const maxPending = options.maxPending ?? DEFAULT_MAX_PENDING;
+  const queue = createOrderedQueue({ concurrency: options.concurrency ?? DEFAULT_CONCURRENCY });
+  /** per chat: the claim and rate-limit decision of its latest event, so they are made in order */
+  const triaged = new Map<string, Promise<unknown>>();
+  /** per chat: the slot of the event being answered (one at a time per chat), given back on sending */
+  const leases = new Map<string, Lease>();
   const inFlight = new Set<Promise<void>>();
 
   /** One reply, split into messages of at most 2,000 characters, sent in order. */
   async function send(chatId: string, text: string): Promise<void> {
+    // What is left is waiting on Zalo's API: the slot goes to the next message, so a slow Bot
+    // API delays replies but does not hold answering back.
+    leases.get(chatId)?.release();
     const pieces = splitMessage(text);
     if (pieces.length === 0) pieces.push(TEXT.emptyAnswer);
     for (const piece of pieces) await client.sendMessage(chatId, piece);
@@ -159,52 +184,112 @@ export function createZaloBot(deps: ZaloBotDeps) {
     return ask(message, trimmed);
   }
 
-  /** One event, start to finish. Never throws: a failure is logged and the user gets an apology. */
-  async function handle(event: ZaloEvent): Promise<void> {
+  /** The message failed somewhere: the cause in the log, an apology to the user. Never throws. */
+  async function apologise(message: ZaloMessage, event: ZaloEvent, error: unknown): Promise<void> {
+    const context = { messageId: message.message_id, event: event.event_name };
+    logger.error({ ...context, err: error }, "zalo message failed");
+    await send(message.chat.id, TEXT.apology).catch((failure: unknown) =>
+      logger.warn({ ...context, err: failure }, "could not send the apology"),
+    );
+  }
+
+  /** A claimed, allowed event, start to finish. Never throws: a failure gets the apology. */
+  async function reply(event: ZaloEvent, message: ZaloMessage): Promise<void> {
+    try {
+      if (event.event_name !== TEXT_EVENT) return await send(message.chat.id, TEXT.notText);
+      await onText(message, message.text ?? "");
+    } catch (error) {
+      await apologise(message, event, error);
+    }
+  }
+
+  /** Runs `work` for the chat when its earlier messages are done and a slot is free. */
+  function answerInTurn(chatId: string, work: () => Promise<void>): Promise<void> {
+    return queue.push(chatId, async (lease) => {
+      leases.set(chatId, lease);
+      try {
+        await work();
+      } finally {
+        leases.delete(chatId);
+      }
+    });
+  }
+
+  /**
+   * The claim's outcome and the user's rate limit: what, if anything, is to be answered (queued
+   * here, in the order the chat's events arrived). Never rejects.
+   */
+  async function triage(
+    event: ZaloEvent,
+    message: ZaloMessage,
+    claim: Promise<boolean>,
+  ): Promise<{ done?: Promise<void> }> {
+    const chatId = message.chat.id;
+    const context = { messageId: message.message_id, event: event.event_name };
+    let claimed: boolean;
+    try {
+      claimed = await claim;
+    } catch (error) {
+      return { done: answerInTurn(chatId, () => apologise(message, event, error)) };
+    }
+    if (!claimed) {
+      logger.info(context, "zalo: repeated delivery of a message already taken; ignored");
+      return {};
+    }
+    const verdict = limiter.hit(message.from?.id ?? chatId);
+    if (verdict === "allow") return { done: answerInTurn(chatId, () => reply(event, message)) };
+    logger.info({ ...context, userId: message.from?.id }, "zalo rate limit hit");
+    if (verdict === "drop") return {};
+    return {
+      done: answerInTurn(chatId, () =>
+        send(chatId, TEXT.rateLimited).catch((error: unknown) => apologise(message, event, error)),
+      ),
+    };
+  }
+
+  /** Takes one event; resolves when it has been handled. Never rejects. */
+  function dispatch(event: ZaloEvent): Promise<void> {
     const message = event.message;
     if (!message) {
       // e.g. message.unsupported.received without a message: there is no chat to answer.
       logger.info({ event: event.event_name }, "zalo event without a message: nothing to answer");
-      return;
+      return Promise.resolve();
     }
-    if (message.from?.is_bot) return;
+    if (message.from?.is_bot) return Promise.resolve();
     const chatId = message.chat.id;
-    const context = { messageId: message.message_id, event: event.event_name };
-    try {
-      if (!(await deliveries.claim("zalo", message.message_id))) {
-        logger.info(context, "zalo: repeated delivery of a message already taken; ignored");
-        return;
-      }
-      const verdict = limiter.hit(message.from?.id ?? chatId);
-      if (verdict !== "allow") {
-        logger.info({ ...context, userId: message.from?.id }, "zalo rate limit hit");
-        if (verdict === "warn") await send(chatId, TEXT.rateLimited);
-        return;
-      }
-      if (event.event_name !== TEXT_EVENT) return await send(chatId, TEXT.notText);
-      await onText(message, message.text ?? "");
-    } catch (error) {
-      logger.error({ ...context, err: error }, "zalo message failed");
-      await send(chatId, TEXT.apology).catch((failure: unknown) =>
-        logger.warn({ ...context, err: failure }, "could not send the apology"),
+    // Claimed now, with the other events of this turn of the event loop, not after the chat's
+    // earlier messages are answered: a repeat or a message past the rate limit costs nothing more.
+    const claim = Promise.resolve().then(() => deliveries.claim("zalo", message.message_id));
+    claim.catch(() => {}); // read (and any failure handled) by triage, in order
+    const decided = (triaged.get(chatId) ?? Promise.resolve()).then(() => triage(event, message, claim));
+    triaged.set(chatId, decided);
+    const forget = () => {
+      if (triaged.get(chatId) === decided) triaged.delete(chatId);
+    };
+    decided.then(forget, forget);
+    // Every step catches its own failures; this is the last guard, as a rejection nobody awaits
+    // (the webhook and the poller do not) would end the process.
+    const run = decided
+      .then((next) => next.done)
+      .catch((error: unknown) =>
+        logger.error({ messageId: message.message_id, err: error }, "zalo message failed"),
       );
-    }
+    inFlight.add(run);
+    void run.finally(() => inFlight.delete(run));
+    return run;
   }
 
   return {
-    handle,
+    dispatch,
 
-    /** Queues an event behind the earlier ones of its chat; resolves when it has been handled. */
-    dispatch(event: ZaloEvent): Promise<void> {
-      const key = event.message?.chat.id ?? "";
-      const run = (chains.get(key) ?? Promise.resolve()).then(() => handle(event));
-      chains.set(key, run);
-      inFlight.add(run);
-      void run.finally(() => {
-        inFlight.delete(run);
-        if (chains.get(key) === run) chains.delete(key);
-      });
-      return run;
+    /**
+     * Takes the events if there is room for all of them under `maxPending`, and returns true; else
+     * takes none (nothing claimed, so a delivery made again later is answered) and returns false.
+     */
+    offer(events: readonly ZaloEvent[]): boolean {
+      if (inFlight.size + events.length > maxPending) return false;
+      for (const event of events) void dispatch(event);
+      return true;
     },
 
     /** Waits (at most `timeoutMs`) for the events being handled: for a graceful stop. */
@@ -220,8 +305,14 @@ export function createZaloBot(deps: ZaloBotDeps) {
       clearTimeout(timer);
     },
 
+    /** events taken and not yet handled */
     get pending(): number {
       return inFlight.size;
+    },
+
+    /** room for `count` more events under `maxPending` */
+    hasRoom(count = 1): boolean {
+      return inFlight.size + count <= maxPending;
     },
   };
 }

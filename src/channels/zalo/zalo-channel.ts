@@ -19,6 +19,9 @@ const KEEP_DELIVERIES_MS = 3 * 24 * 3600_000;
 const PRUNE_EVERY_MS = 3600_000;
 /** A server answering "nothing new" at once must not be polled in a tight loop. */
 const MIN_EMPTY_POLL_MS = 500;
+/** How often a poller with a full queue looks again for room, and a refusing webhook logs at most. */
+const BUSY_CHECK_MS = 1_000;
+const BUSY_LOG_MS = 10_000;
 
 const reason = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
@@ -48,6 +51,21 @@ export function createZaloChannel(deps: ZaloChannelDeps, webhook?: ZaloWebhook) 
   const mode = webhook ? "webhook" : "long polling";
   let polling: { controller: AbortController; done: Promise<void> } | undefined;
   let pruneTimer: NodeJS.Timeout | undefined;
+  // A flood refused request by request would flood the log too: one line per BUSY_LOG_MS, with a count.
+  let refused = 0;
+  let refusedLoggedAt = 0;
+
+  function refuse(count: number) {
+    refused += count;
+    const now = Date.now();
+    if (now - refusedLoggedAt < BUSY_LOG_MS) return;
+    logger.warn(
+      { refused, pending: bot.pending },
+      "zalo webhook: too many messages waiting to be answered; answered 503 so Zalo delivers them again later",
+    );
+    refused = 0;
+    refusedLoggedAt = now;
+  }
 
   function prune() {
     deps.deliveries
@@ -69,8 +87,12 @@ export function createZaloChannel(deps: ZaloChannelDeps, webhook?: ZaloWebhook) 
     while (!signal.aborted) {
       const started = Date.now();
       try {
+        // Too far behind: the events wait at Zalo (the next getUpdates) rather than in memory here.
+        while (!bot.hasRoom() && !signal.aborted) await sleep(BUSY_CHECK_MS, signal);
+        if (signal.aborted) break;
         const events = await client.getUpdates(timeoutSeconds, signal);
         failures = 0;
+        // Taken from Zalo's queue by this call: they are ours to answer, room or not.
         for (const event of events) void bot.dispatch(event);
         const elapsed = Date.now() - started;
         if (events.length === 0 && elapsed < MIN_EMPTY_POLL_MS)
@@ -101,7 +123,9 @@ export function createZaloChannel(deps: ZaloChannelDeps, webhook?: ZaloWebhook) 
         secret: webhook.secret,
         logger,
         onEvents: (events) => {
-          for (const event of events) void bot.dispatch(event);
+          if (bot.offer(events)) return true;
+          refuse(events.length);
+          return false;
         },
       });
     },
