@@ -12,7 +12,7 @@ import { createQuizzes } from "./quiz/quiz-service.ts";
 import { cacheAnswers } from "./reliability/cache-answers.ts";
 import { cacheRetrievals } from "./reliability/cache-retrievals.ts";
 import { limitChatCalls } from "./reliability/limit-chat-calls.ts";
-import { memoizeVersion } from "./reliability/versioned-cache.ts";
+import { corpusRevision } from "./reliability/versioned-cache.ts";
 import { loadAbbreviations } from "./retrieval/expand-query.ts";
 import { createLexicalIndexSource } from "./retrieval/lexical-index.ts";
 import { createRetriever } from "./retrieval/retriever.ts";
@@ -38,10 +38,9 @@ export async function createApp(config: Config, logger: Logger) {
     }
     const abbreviations = loadAbbreviations();
     // What a retrieval or an answer was computed against: any ingest (here or elsewhere) changes
-    // it. Read once per second at most, shared by both caches.
-    const corpusVersion = memoizeVersion(async () => (await store.stats()).revision);
-    // This process's own ingests (uploads, /reindex) are seen by the next question at once.
-    store.onChange(() => corpusVersion.invalidate());
+    // it. Read once per second at most, shared by both caches and the lexical index; this
+    // process's own ingests (uploads, /reindex) are seen by the next question at once.
+    const corpusVersion = corpusRevision(store);
     // BM25 in this process while it matches the store (built in the background on the first
     // question, and again after each change); the database answers meanwhile, or always past
     // LEXICAL_INDEX_MAX_MB.

@@ -12,6 +12,7 @@ import { DEFAULT_LEXICAL_INDEX_MB, loadConfig } from "../../src/config.ts";
 import { createDenseEmbedder } from "../../src/embeddings/create-dense-embedder.ts";
 import type { DenseEmbedder } from "../../src/embeddings/types.ts";
 import { createLogger } from "../../src/logger.ts";
+import { corpusRevision } from "../../src/reliability/versioned-cache.ts";
 import { loadAbbreviations } from "../../src/retrieval/expand-query.ts";
 import { createLexicalIndexSource } from "../../src/retrieval/lexical-index.ts";
 import { createRetriever } from "../../src/retrieval/retriever.ts";
@@ -602,7 +603,7 @@ export async function prepareRetrievalBench(options: PrepareOptions): Promise<Pr
       indexMb > 0
         ? createLexicalIndexSource({
             db: store.db,
-            revision: async () => (await store.stats()).revision,
+            revision: corpusRevision(store),
             maxBytes: indexMb * 2 ** 20,
           })
         : undefined;

@@ -28,6 +28,19 @@ export function memoizeVersion(
 }
 
 /**
+ * The store's corpus revision (migration 011), memoized as above; the store's own commits
+ * invalidate it (onChange). What the app and the benchmarks compare caches and the lexical index with.
+ */
+export function corpusRevision(
+  store: { stats(): Promise<{ revision: string }>; onChange(listener: () => void): () => void },
+  ttlMs?: number,
+): (() => Promise<string>) & { invalidate(): void } {
+  const revision = memoizeVersion(async () => (await store.stats()).revision, ttlMs);
+  store.onChange(() => revision.invalidate());
+  return revision;
+}
+
+/**
  * Results by key, each tagged with the corpus version it was computed against and never reused
  * under another; least recently used dropped first past `size`. Concurrent identical keys share
  * one computation; a failed one is not kept.
