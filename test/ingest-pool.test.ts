@@ -12,7 +12,7 @@ import { migrate } from "../src/store/migrate.ts";
 
 const logger = createLogger("silent");
 
-/** 240 small documents (past the pool's 200-file threshold) and one that cannot be read. */
+/** 240 small documents and one that cannot be read. */
 async function writeCorpus(dir: string) {
   const topics = [
     "tăng trưởng kinh tế 11%",
