@@ -12,14 +12,14 @@ import type { ReadDocument } from "./read-document.ts";
  */
 export interface PreparePool {
   readonly size: number;
-  read(path: string, absolutePath: string, bytes: Uint8Array): Promise<ReadDocument>;
+  read(path: string, absolutePath: string, bytes: Uint8Array, measure: boolean): Promise<ReadDocument>;
   prepare(inputs: DocumentInput[], avgdl: number | undefined): Promise<BatchRows>;
   /** Stops the workers; tasks still running fail. */
   close(): Promise<void>;
 }
 
 type TaskRequest =
-  | { task: "read"; path: string; absolutePath: string; bytes: Uint8Array }
+  | { task: "read"; path: string; absolutePath: string; bytes: Uint8Array; measure: boolean }
   | { task: "prepare"; inputs: DocumentInput[]; avgdl: number | undefined };
 
 export type PrepareRequest = { id: number } & TaskRequest;
@@ -67,7 +67,8 @@ export function createPreparePool(size = defaultPoolSize()): PreparePool {
 
   return {
     size: workers.length,
-    read: (path, absolutePath, bytes) => run<ReadDocument>({ task: "read", path, absolutePath, bytes }),
+    read: (path, absolutePath, bytes, measure) =>
+      run<ReadDocument>({ task: "read", path, absolutePath, bytes, measure }),
     prepare: (inputs, avgdl) => run<BatchRows>({ task: "prepare", inputs, avgdl }),
     async close() {
       await Promise.all(workers.map(({ worker }) => worker.terminate()));

@@ -9,7 +9,7 @@ parentPort?.on("message", async (request: PrepareRequest) => {
   try {
     const result =
       request.task === "read"
-        ? await readDocument(request.path, request.absolutePath, request.bytes)
+        ? await readDocument(request.path, request.absolutePath, request.bytes, request.measure)
         : await prepareRows(request.inputs, request.avgdl);
     reply = { id: request.id, result };
   } catch (error) {

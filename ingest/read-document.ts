@@ -5,22 +5,27 @@ import { chunkDocument } from "./chunk-document.ts";
 import { cleanDocument } from "./clean-document.ts";
 import { loadDocument } from "./loaders/index.ts";
 
-/** A corpus file read, cleaned and chunked, with the BM25 length of its passages. */
+/** A corpus file read, cleaned and chunked, with the BM25 length of its passages when asked for. */
 export interface ReadDocument {
   document: Omit<DocumentInput, "contentHash">;
-  /** the BM25 lengths (syllables + bigrams of title, headings and text) of its passages, summed */
-  lengthTotal: number;
+  /**
+   * the BM25 lengths (syllables + bigrams of title, headings and text) of its passages, summed;
+   * only with `measure`: a bulk load into an empty store weights with their average
+   */
+  lengthTotal?: number;
 }
 
 /**
  * Loads, cleans and chunks one corpus file (`path` relative to the corpus, `absolutePath` on
- * disk). Plain data in and out: it runs the same in a worker thread (prepare-pool.ts). Throws
- * with a message a person can act on when the file has no text or its loader fails.
+ * disk), and with `measure` sums its passages' BM25 lengths (one more tokenisation of each).
+ * Plain data in and out: it runs the same in a worker thread (prepare-pool.ts). Throws with a
+ * message a person can act on when the file has no text or its loader fails.
  */
 export async function readDocument(
   path: string,
   absolutePath: string,
   bytes: Uint8Array,
+  measure = false,
 ): Promise<ReadDocument> {
   const loaded = await loadDocument(
     absolutePath,
@@ -29,22 +34,22 @@ export async function readDocument(
   const meta = cleanDocument(loaded, titleFromPath(path));
   const { chunks, body } = chunkDocument(meta, path);
   if (chunks.length === 0) throw new Error("no text found");
-  let lengthTotal = 0;
-  for (const chunk of chunks)
-    lengthTotal += Math.max(0, 2 * syllables(searchableText(chunk, meta.title)).length - 1);
-  return {
-    document: {
-      path,
-      title: meta.title,
-      url: meta.url,
-      publisher: meta.publisher,
-      author: meta.author,
-      published: meta.published,
-      body,
-      chunks,
-    },
-    lengthTotal,
+  const document = {
+    path,
+    title: meta.title,
+    url: meta.url,
+    publisher: meta.publisher,
+    author: meta.author,
+    published: meta.published,
+    body,
+    chunks,
   };
+  if (!measure) return { document };
+  let lengthTotal = 0;
+  for (const chunk of chunks) {
+    lengthTotal += Math.max(0, 2 * syllables(searchableText(chunk, meta.title)).length - 1);
+  }
+  return { document, lengthTotal };
 }
 
 export function titleFromPath(path: string): string {

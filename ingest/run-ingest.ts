@@ -147,6 +147,8 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
   const large = toRead.length >= POOL_MIN_FILES || toReadBytes >= POOL_MIN_BYTES;
   const workers = options.workers ?? (large ? defaultPoolSize() : 0);
   const pool = workers > 0 && toRead.length > 0 ? createPreparePool(workers) : undefined;
+  // An empty store (no document listed) will weight with the average length of what is read.
+  const measure = stored.size === 0 && !options.dryRun;
   try {
     // Read in order, a few files per worker in flight (not the whole corpus's bytes at once).
     const reading: Promise<ReadDocument>[] = [];
@@ -154,8 +156,8 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
       const file = toRead[i];
       if (!file) return;
       const task = pool
-        ? pool.read(file.path, join(corpusDir, file.path), file.bytes)
-        : readDocument(file.path, join(corpusDir, file.path), file.bytes);
+        ? pool.read(file.path, join(corpusDir, file.path), file.bytes, measure)
+        : readDocument(file.path, join(corpusDir, file.path), file.bytes, measure);
       task.catch(() => {});
       reading[i] = task;
     };
@@ -179,7 +181,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
       else summary.documents.added++;
       if (options.dryRun) continue;
       changed.push({ ...read.document, contentHash: file.contentHash });
-      changedLength += read.lengthTotal;
+      changedLength += read.lengthTotal ?? 0;
     }
     toRead.length = 0;
 
@@ -189,7 +191,8 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
       const passages = changed.reduce((n, d) => n + d.chunks.length, 0);
       // An empty store is weighted with the average length of everything about to be written.
       const avgdl =
-        stats.avgdlUsed ?? (stats.chunks === 0 && passages > 0 ? changedLength / passages : undefined);
+        stats.avgdlUsed ??
+        (measure && stats.chunks === 0 && passages > 0 ? changedLength / passages : undefined);
       // A bulk load into an empty store folds its document frequencies in once, at the end.
       const deferFrequencies = stats.chunks === 0;
       // Batches prepared ahead of the one being written: with a pool, two per worker.

@@ -79,11 +79,13 @@ describe("ingest with worker threads (prepare-pool.ts)", () => {
     const pool = createPreparePool(1);
     try {
       const bytes = new TextEncoder().encode("# Tiêu đề\n\nChỉ tiêu tăng trưởng đạt từ 11% trở lên.\n");
-      const here = await readDocument("a.md", "/x/a.md", bytes);
-      expect(await pool.read("a.md", "/x/a.md", bytes)).toEqual(here);
+      const here = await readDocument("a.md", "/x/a.md", bytes, true);
+      expect(here.lengthTotal).toBeGreaterThan(0);
+      expect(await pool.read("a.md", "/x/a.md", bytes, true)).toEqual(here);
+      expect(await pool.read("a.md", "/x/a.md", bytes, false)).toEqual({ document: here.document });
       const input = { ...here.document, contentHash: "h" };
       expect(await pool.prepare([input], 42)).toEqual(await prepareRows([input], 42));
-      await expect(pool.read("b.docx", "/x/b.docx", new Uint8Array([1, 2, 3]))).rejects.toThrow(/./);
+      await expect(pool.read("b.docx", "/x/b.docx", new Uint8Array([1, 2, 3]), false)).rejects.toThrow(/./);
     } finally {
       await pool.close();
     }
