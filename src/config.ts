@@ -1,12 +1,12 @@
 import { z } from "zod";
 
+/** See LEXICAL_INDEX_MAX_MB below. */
+export const DEFAULT_LEXICAL_INDEX_MB = 512;
+
 /**
  * The one schema of every environment variable the program reads. Nothing else in the code
  * reads `process.env`: entry points call `loadConfig()` once and pass the result down.
  */
-/** See LEXICAL_INDEX_MAX_MB below. */
-export const DEFAULT_LEXICAL_INDEX_MB = 512;
-
 const emptyToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
 

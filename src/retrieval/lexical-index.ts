@@ -371,7 +371,8 @@ export function createLexicalIndexSource({
   retryMs = 30_000,
 }: LexicalIndexSourceOptions): LexicalIndexSource {
   let index: LexicalIndex | undefined;
-  let building: { revision: string; done: Promise<LexicalIndex | undefined> } | undefined;
+  /** the build under way, if any: one at a time */
+  let building: Promise<LexicalIndex | undefined> | undefined;
   /** revision at which the index was found too large or failed, and when */
   let skipped: { revision: string; at: number } | undefined;
   let closed = false;
@@ -420,9 +421,8 @@ export function createLexicalIndexSource({
 
   function start(target: string): Promise<LexicalIndex | undefined> {
     if (closed) return Promise.resolve(undefined);
-    if (building) return building.done;
-    building = { revision: target, done: build(target) };
-    return building.done;
+    building ??= build(target);
+    return building;
   }
 
   return {
@@ -436,14 +436,14 @@ export function createLexicalIndexSource({
     async ready() {
       const target = await revision();
       if (index?.revision === target) return index;
-      if (building) await building.done;
+      if (building) await building;
       if (index?.revision === target) return index;
       return start(target);
     },
     async close() {
       closed = true;
       index = undefined;
-      await building?.done;
+      await building;
     },
   };
 }
