@@ -15,6 +15,7 @@ import { type CorpusStore, createCorpusStore } from "../src/store/corpus-store.t
 import type { Database, Queryable } from "../src/store/database.ts";
 import { migrate } from "../src/store/migrate.ts";
 import { testEngines } from "./helpers/engines.ts";
+import { corpusFiles } from "./helpers/topic-corpus.ts";
 
 const logger = createLogger("silent");
 
@@ -37,30 +38,13 @@ describe("forEachEntry: reading a sparsevec's text form", () => {
   });
 });
 
-/** Passages on a few topics, some long, so that questions have rare and very common terms. */
-function corpusFiles(): Record<string, string> {
-  const topics = [
-    "tăng trưởng kinh tế đạt từ 11% trở lên",
-    "chuyển đổi số và khoa học công nghệ",
-    "xây dựng Đảng trong sạch vững mạnh",
-    "phát triển văn hóa và con người Hà Nội",
-    "quy hoạch đô thị và giao thông công cộng",
-    "bảo vệ môi trường và xử lý rác thải",
-  ];
-  const files: Record<string, string> = {};
-  for (let i = 0; i < 80; i++) {
-    const topic = topics[i % topics.length];
-    files[`doc-${String(i).padStart(3, "0")}.md`] =
-      `# Văn bản số ${i}\n\n## Mục ${i % 4}\n\nThành phố tập trung ${topic} trong giai đoạn 2026-2030. ` +
-      `Các sở, ngành phối hợp thực hiện, báo cáo kết quả định kỳ mỗi quý. ` +
-      `Nhiệm vụ số ${i} do UBND Thành phố chủ trì, HĐND giám sát.\n`;
-  }
-  for (let i = 0; i < 3; i++) {
-    const sentences = Array.from(
-      { length: 60 },
-      (_, j) => `Nội dung chi tiết thứ ${j} của phụ lục ${i} về ${topics[(i + j) % topics.length]}.`,
-    );
-    files[`zz-phu-luc-${i}.md`] = `# Phụ lục ${i}\n\n${sentences.join(" ")}\n`;
+/** The shared topic corpus, plus documents with section headings and abbreviations. */
+function indexCorpusFiles(): Record<string, string> {
+  const files = corpusFiles();
+  for (let i = 0; i < 8; i++) {
+    files[`muc-${i}.md`] =
+      `# Kế hoạch số ${i}\n\n## Mục ${i % 4}\n\nNhiệm vụ số ${i + 200} do UBND Thành phố chủ trì, HĐND giám sát, ` +
+      `báo cáo kết quả định kỳ mỗi quý.\n`;
   }
   return files;
 }
@@ -89,7 +73,7 @@ describe.each(testEngines())("in-process lexical index on $name", (engine) => {
     await migrate(db);
     store = createCorpusStore(db);
     dir = await mkdtemp(join(tmpdir(), "sotay-lexical-index-"));
-    for (const [name, text] of Object.entries(corpusFiles())) await writeFile(join(dir, name), text);
+    for (const [name, text] of Object.entries(indexCorpusFiles())) await writeFile(join(dir, name), text);
     await runIngest({ store, corpusDir: dir, logger });
   }, 120_000);
 
