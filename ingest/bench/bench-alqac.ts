@@ -6,7 +6,6 @@ import { z } from "zod";
 import { type AlqacLaw, readAlqacLaws } from "../alqac.ts";
 import { errorMessage } from "../run-ingest.ts";
 import {
-  adminUrlFrom,
   type BenchDoc,
   type BenchQuery,
   type BenchResult,
@@ -22,6 +21,7 @@ import {
   type QueryPart,
   readJsonl,
   SCALE_USAGE,
+  storeOptionsFrom,
   summarize,
   warnAbout,
 } from "./bench-retrieval.ts";
@@ -150,15 +150,7 @@ async function main(): Promise<void> {
 
   const release = closeOnSignal();
   const prepared = await prepareRetrievalBench({
-    docs,
-    engine: args.engine,
-    databaseUrl: adminUrlFrom(args["database-url"]),
-    distractors: args.distractors,
-    seed: args.seed,
-    unitsPerDoc: args["passages-per-distractor"],
-    reservedIds: queries.flatMap((q) => q.relevant),
-    vacuum: !args["skip-vacuum"],
-    indexMb: args["index-mb"],
+    ...storeOptionsFrom(args, docs, queries),
     embedder: await denseEmbedderFrom(args.dense),
   });
   let typed: BenchResult;

@@ -905,6 +905,24 @@ export const commonArgs = {
   help: z.boolean().default(false),
 };
 
+const commonArgsSchema = z.object(commonArgs);
+export type CommonArgs = z.infer<typeof commonArgsSchema>;
+
+/** The store every retrieval benchmark prepares from the common arguments (the dense embedder aside). */
+export function storeOptionsFrom(args: CommonArgs, docs: BenchDoc[], queries: BenchQuery[]): PrepareOptions {
+  return {
+    docs,
+    engine: args.engine,
+    databaseUrl: adminUrlFrom(args["database-url"]),
+    distractors: args.distractors,
+    seed: args.seed,
+    unitsPerDoc: args["passages-per-distractor"],
+    reservedIds: queries.flatMap((q) => q.relevant),
+    vacuum: !args["skip-vacuum"],
+    indexMb: args["index-mb"],
+  };
+}
+
 export const commonOptions = {
   json: { type: "boolean" },
   baselines: { type: "boolean" },
@@ -1079,15 +1097,7 @@ async function main(): Promise<void> {
   }
   const release = closeOnSignal();
   const prepared = await prepareRetrievalBench({
-    docs,
-    engine: args.engine,
-    databaseUrl: adminUrlFrom(args["database-url"]),
-    distractors: args.distractors,
-    seed: args.seed,
-    unitsPerDoc: args["passages-per-distractor"],
-    reservedIds: queries.flatMap((q) => q.relevant),
-    vacuum: !args["skip-vacuum"],
-    indexMb: args["index-mb"],
+    ...storeOptionsFrom(args, docs, queries),
     embedder: await denseEmbedderFrom(args.dense),
   });
   let result: BenchResult;

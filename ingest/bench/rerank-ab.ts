@@ -10,7 +10,6 @@ import { readAlqacLaws } from "../alqac.ts";
 import { errorMessage } from "../run-ingest.ts";
 import { alqacDocs, DEFAULT_ALQAC_DIR, halves, readAlqacQueries } from "./bench-alqac.ts";
 import {
-  adminUrlFrom,
   closeOnSignal,
   commonArgs,
   commonOptions,
@@ -23,6 +22,7 @@ import {
   prepareRetrievalBench,
   SCALE_USAGE,
   slugify,
+  storeOptionsFrom,
 } from "./bench-retrieval.ts";
 
 /**
@@ -105,17 +105,7 @@ async function main(): Promise<void> {
   const release = closeOnSignal();
   const prepared = args.store
     ? await existing(args.store)
-    : await prepareRetrievalBench({
-        docs,
-        engine: args.engine,
-        databaseUrl: adminUrlFrom(args["database-url"]),
-        distractors: args.distractors,
-        seed: args.seed,
-        unitsPerDoc: args["passages-per-distractor"],
-        reservedIds: queries.flatMap((q) => q.relevant),
-        vacuum: !args["skip-vacuum"],
-        indexMb: args["index-mb"],
-      });
+    : await prepareRetrievalBench(storeOptionsFrom(args, docs, queries));
   try {
     // The rerank's own statement is the one that reads corpus_stats.avgdl_used.
     const statementMs: number[] = [];
