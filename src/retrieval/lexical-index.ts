@@ -244,7 +244,6 @@ function createIndex(parts: IndexParts): LexicalIndex {
   const n = passages.length;
   // Scratch space of search(), reused: JavaScript runs one search at a time.
   const scores = new Float32Array(n);
-  const touched = new Uint32Array(n);
   const bytes =
     postings.byteLength +
     weights.byteLength +
@@ -252,8 +251,7 @@ function createIndex(parts: IndexParts): LexicalIndex {
     dfs.byteLength +
     starts.byteLength +
     ends.byteLength +
-    scores.byteLength +
-    touched.byteLength;
+    scores.byteLength;
   return {
     revision: parts.revision,
     passages: n,
@@ -264,7 +262,6 @@ function createIndex(parts: IndexParts): LexicalIndex {
       return t < 0 ? undefined : dfs[t];
     },
     search(query, k) {
-      let count = 0;
       try {
         // Ascending term order, as pgvector adds up a sparsevec inner product.
         const ids = [...query.keys()].sort((a, b) => a - b);
@@ -273,33 +270,42 @@ function createIndex(parts: IndexParts): LexicalIndex {
           if (t < 0) continue;
           const w = Math.fround(query.get(term) as number);
           if (w === 0) continue;
-          const end = ends[t] as number;
-          for (let j = starts[t] as number; j < end; j++) {
-            const p = postings[j] as number;
-            const before = scores[p] as number;
-            if (before === 0) touched[count++] = p;
-            // Float32Array rounds on store: float sums of float products, as in C.
-            scores[p] = before + Math.fround(w * (weights[j] as number));
-          }
+          accumulate(scores, postings, weights, starts[t] as number, ends[t] as number, w);
         }
-        return topK(scores, touched, count, k).map((p) => ({
+        return topK(scores, k).map((p) => ({
           passage: passages[p] as IndexedPassage,
           score: scores[p] as number,
         }));
       } finally {
-        for (let i = 0; i < count; i++) scores[touched[i] as number] = 0;
+        scores.fill(0);
       }
     },
   };
+}
+
+/** scores[p] += w × weight for each posting of [from, to): Float32Array rounds on store, as C floats. */
+function accumulate(
+  scores: Float32Array,
+  postings: Uint32Array,
+  weights: Float32Array,
+  from: number,
+  to: number,
+  w: number,
+): void {
+  for (let j = from; j < to; j++) {
+    const p = postings[j] as number;
+    scores[p] = (scores[p] as number) + Math.fround(w * (weights[j] as number));
+  }
 }
 
 /**
  * The k passages with the highest positive score, best first; ties by passage number, which
  * follows the passage id (the index is built in id order), as `ORDER BY distance, id` does.
  */
-function topK(scores: Float32Array, touched: Uint32Array, count: number, k: number): number[] {
+function topK(scores: Float32Array, k: number): number[] {
   // A min-heap of the best k so far: its root is the worst of them.
   const heap: number[] = [];
+  if (k <= 0) return heap;
   const worse = (a: number, b: number) => {
     const sa = scores[a] as number;
     const sb = scores[b] as number;
@@ -317,9 +323,12 @@ function topK(scores: Float32Array, touched: Uint32Array, count: number, k: numb
       i = m;
     }
   };
-  for (let i = 0; i < count; i++) {
-    const p = touched[i] as number;
-    if (!((scores[p] as number) > 0)) continue;
+  // The root's score: a passage scoring no more cannot enter (ties go to the lower number, seen first).
+  let floor = 0;
+  const n = scores.length;
+  for (let p = 0; p < n; p++) {
+    const s = scores[p] as number;
+    if (!(s > floor)) continue;
     if (heap.length < k) {
       heap.push(p);
       for (let c = heap.length - 1; c > 0; ) {
@@ -328,9 +337,11 @@ function topK(scores: Float32Array, touched: Uint32Array, count: number, k: numb
         [heap[c], heap[parent]] = [heap[parent] as number, heap[c] as number];
         c = parent;
       }
-    } else if (k > 0 && worse(heap[0] as number, p)) {
+      if (heap.length === k) floor = scores[heap[0] as number] as number;
+    } else {
       heap[0] = p;
       siftDown(0);
+      floor = scores[heap[0] as number] as number;
     }
   }
   return heap.sort((a, b) => (worse(a, b) ? 1 : worse(b, a) ? -1 : 0));
