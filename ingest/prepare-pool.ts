@@ -1,6 +1,7 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import type { BatchRows, DocumentInput } from "../src/store/corpus-store.ts";
+import type { FileToPrepare, PreparedFiles } from "./prepare-files.ts";
 import type { ReadDocument } from "./read-document.ts";
 
 /**
@@ -14,17 +15,22 @@ export interface PreparePool {
   readonly size: number;
   read(path: string, absolutePath: string, bytes: Uint8Array, measure: boolean): Promise<ReadDocument>;
   prepare(inputs: DocumentInput[], avgdl: number | undefined): Promise<BatchRows>;
+  /** read and prepare in one task (prepare-files.ts): the documents stay in the worker */
+  prepareFiles(files: FileToPrepare[], avgdl: number | undefined): Promise<PreparedFiles>;
   /** Stops the workers; tasks still running fail. */
   close(): Promise<void>;
 }
 
 type TaskRequest =
   | { task: "read"; path: string; absolutePath: string; bytes: Uint8Array; measure: boolean }
-  | { task: "prepare"; inputs: DocumentInput[]; avgdl: number | undefined };
+  | { task: "prepare"; inputs: DocumentInput[]; avgdl: number | undefined }
+  | { task: "files"; files: FileToPrepare[]; avgdl: number | undefined };
 
 export type PrepareRequest = { id: number } & TaskRequest;
 
-export type PrepareReply = { id: number; result: ReadDocument | BatchRows } | { id: number; error: string };
+export type PrepareReply =
+  | { id: number; result: ReadDocument | BatchRows | PreparedFiles }
+  | { id: number; error: string };
 
 type Task = { resolve: (result: never) => void; reject: (error: Error) => void };
 
@@ -70,6 +76,7 @@ export function createPreparePool(size = defaultPoolSize()): PreparePool {
     read: (path, absolutePath, bytes, measure) =>
       run<ReadDocument>({ task: "read", path, absolutePath, bytes, measure }),
     prepare: (inputs, avgdl) => run<BatchRows>({ task: "prepare", inputs, avgdl }),
+    prepareFiles: (files, avgdl) => run<PreparedFiles>({ task: "files", files, avgdl }),
     async close() {
       await Promise.all(workers.map(({ worker }) => worker.terminate()));
     },

@@ -1,5 +1,6 @@
 import { parentPort } from "node:worker_threads";
 import { prepareRows } from "../src/store/corpus-store.ts";
+import { prepareFiles } from "./prepare-files.ts";
 import type { PrepareReply, PrepareRequest } from "./prepare-pool.ts";
 import { readDocument } from "./read-document.ts";
 
@@ -10,7 +11,9 @@ parentPort?.on("message", async (request: PrepareRequest) => {
     const result =
       request.task === "read"
         ? await readDocument(request.path, request.absolutePath, request.bytes, request.measure)
-        : await prepareRows(request.inputs, request.avgdl);
+        : request.task === "files"
+          ? await prepareFiles(request.files, request.avgdl)
+          : await prepareRows(request.inputs, request.avgdl);
     reply = { id: request.id, result };
   } catch (error) {
     reply = { id: request.id, error: error instanceof Error ? error.message : String(error) };

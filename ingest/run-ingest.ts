@@ -6,7 +6,8 @@ import type { Logger } from "../src/logger.ts";
 import type { CorpusStore, DenseVectors, DocumentInput, PreparedBatch } from "../src/store/corpus-store.ts";
 import { createFactStore } from "../src/store/fact-store.ts";
 import { SUPPORTED_EXTENSIONS } from "./loaders/index.ts";
-import { createPreparePool, defaultPoolSize } from "./prepare-pool.ts";
+import type { PreparedFiles } from "./prepare-files.ts";
+import { createPreparePool, defaultPoolSize, type PreparePool } from "./prepare-pool.ts";
 import { type ReadDocument, readDocument } from "./read-document.ts";
 
 export interface IngestSummary {
@@ -124,32 +125,48 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
   const toRead: { path: string; bytes: Buffer; contentHash: string; previous?: { contentHash: string } }[] =
     [];
   let toReadBytes = 0;
-  for (const path of supported) {
-    options.onProgress?.(done++, total, path);
-    let bytes: Buffer;
-    try {
-      bytes = await readFile(join(corpusDir, path));
-    } catch (error) {
-      summary.documents.failed.push({ path, error: errorMessage(error) });
-      continue;
-    }
-    const contentHash = createHash("sha256").update(bytes).digest("hex");
-    const previous = stored.get(path);
-    if (previous?.contentHash === contentHash && !options.reembed) {
-      summary.documents.unchanged++;
-      continue;
-    }
-    toRead.push({ path, bytes, contentHash, previous });
-    toReadBytes += bytes.length;
-  }
-  // A large load reads its files and prepares its batches in worker threads; a small one (an
-  // upload, an edited file) on this thread, where starting workers would cost more than it saves.
-  const large = toRead.length >= POOL_MIN_FILES || toReadBytes >= POOL_MIN_BYTES;
-  const workers = options.workers ?? (large ? defaultPoolSize() : 0);
-  const pool = workers > 0 && toRead.length > 0 ? createPreparePool(workers) : undefined;
-  // An empty store (no document listed) will weight with the average length of what is read.
-  const measure = stored.size === 0 && !options.dryRun;
+  // A load of many files will most likely want worker threads: they start (~1-2 s: each loads tsx
+  // and the loaders) while the files are hashed, and stop if few files turn out to have changed.
+  const poolSize = (large: boolean) => options.workers ?? (large ? defaultPoolSize() : 0);
+  let pool = poolSize(supported.length >= POOL_MIN_FILES) > 0 ? createPreparePool(poolSize(true)) : undefined;
   try {
+    // Files are read a few at a time (the disk works while the last ones are hashed), hashed in order.
+    for (let from = 0; from < supported.length; from += HASH_AHEAD) {
+      const paths = supported.slice(from, from + HASH_AHEAD);
+      const contents = await Promise.allSettled(paths.map((path) => readFile(join(corpusDir, path))));
+      for (const [k, path] of paths.entries()) {
+        options.onProgress?.(done++, total, path);
+        const content = contents[k] as PromiseSettledResult<Buffer>;
+        if (content.status === "rejected") {
+          summary.documents.failed.push({ path, error: errorMessage(content.reason) });
+          continue;
+        }
+        const bytes = content.value;
+        const contentHash = createHash("sha256").update(bytes).digest("hex");
+        const previous = stored.get(path);
+        if (previous?.contentHash === contentHash && !options.reembed) {
+          summary.documents.unchanged++;
+          continue;
+        }
+        toRead.push({ path, bytes, contentHash, previous });
+        toReadBytes += bytes.length;
+      }
+    }
+    // A large load reads its files and prepares its batches in worker threads; a small one (an
+    // upload, an edited file) on this thread, where starting workers would cost more than it saves.
+    const workers = poolSize(toRead.length >= POOL_MIN_FILES || toReadBytes >= POOL_MIN_BYTES);
+    if (pool && (workers === 0 || toRead.length === 0)) {
+      await pool.close();
+      pool = undefined;
+    } else if (!pool && workers > 0 && toRead.length > 0) pool = createPreparePool(workers);
+    // An empty store (no document listed) will weight with the average length of what is read.
+    const measure = stored.size === 0 && !options.dryRun;
+    if (pool && !embedder && !options.dryRun) {
+      total += toRead.length;
+      const progress = (path: string) => options.onProgress?.(done++, total, path);
+      await writeStreamed({ ...options, pool, files: toRead, measure, summary, progress });
+      toRead.length = 0;
+    }
     // Read in order, a few files per worker in flight (not the whole corpus's bytes at once).
     const reading: Promise<ReadDocument>[] = [];
     const startRead = (i: number) => {
@@ -218,9 +235,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
         options.batch?.documents ?? BATCH_DOCUMENTS,
       )) {
         const items = await withDenseVectors(batch, embedder);
-        const prepared = pool
-          ? pool.prepare(batch, avgdl).then((rows) => ({ items, ...rows }))
-          : store.prepareBatch(items, avgdl);
+        const prepared = store.prepareBatch(items, avgdl, pool?.prepare);
         prepared.catch(() => {});
         queue.push({ batch, prepared });
         if (queue.length > ahead) await writeNext();
@@ -253,6 +268,146 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
   }
   summary.ms = Math.round(performance.now() - started);
   return summary;
+}
+
+/** Files read at once while hashing. */
+const HASH_AHEAD = 32;
+
+/** Files sampled, evenly spread over a large load, to estimate its passages' length and size. */
+const SAMPLE_FILES = 200;
+
+interface StreamedLoad extends IngestOptions {
+  pool: PreparePool;
+  files: { path: string; bytes: Buffer; contentHash: string; previous?: { contentHash: string } }[];
+  /** the store is empty: weight with the load's own average passage length */
+  measure: boolean;
+  summary: IngestSummary;
+  progress(path: string): void;
+}
+
+/**
+ * A large load without a dense embedder: each batch of files is read and prepared in one worker
+ * task (prepare-files.ts) and written in order. The documents never reach this thread, so nothing
+ * of the load but its files' bytes is held here (a load of 100k passages read whole first held
+ * ~3 GB, and collecting that heap cost more CPU than anything else on this thread).
+ * The average passage length that an empty store is weighted with comes from a sample of the
+ * files read ahead (every file when there are no more than SAMPLE_FILES); should the load's real
+ * average differ by more than the drift the store tolerates, the reweight at the end of the run
+ * corrects it. The sample also turns bytes into the expected passages that batches are cut by.
+ */
+async function writeStreamed(load: StreamedLoad): Promise<void> {
+  const { store, pool, files, corpusDir, summary, logger } = load;
+  const maxChunks = load.batch?.chunks ?? BATCH_CHUNKS;
+  const maxDocuments = load.batch?.documents ?? BATCH_DOCUMENTS;
+  const sampled = Array.from(
+    new Set(
+      Array.from({ length: Math.min(SAMPLE_FILES, files.length) }, (_, i) =>
+        Math.floor((i * files.length) / Math.min(SAMPLE_FILES, files.length)),
+      ),
+    ),
+  );
+  const sample = await Promise.all(
+    sampled.map(async (i) => {
+      const file = files[i] as StreamedLoad["files"][number];
+      try {
+        const read = await pool.read(file.path, join(corpusDir, file.path), file.bytes, load.measure);
+        return {
+          bytes: file.bytes.length,
+          chunks: read.document.chunks.length,
+          length: read.lengthTotal ?? 0,
+        };
+      } catch {
+        return undefined; // reported when the file's batch is read
+      }
+    }),
+  );
+  const sampleChunks = sample.reduce((n, s) => n + (s?.chunks ?? 0), 0);
+  const sampleBytes = sample.reduce((n, s) => n + (s ? s.bytes : 0), 0);
+  const bytesPerChunk = sampleChunks > 0 ? sampleBytes / sampleChunks : Number.POSITIVE_INFINITY;
+  const stats = await store.stats();
+  const avgdl =
+    stats.avgdlUsed ??
+    (load.measure && stats.chunks === 0 && sampleChunks > 0
+      ? sample.reduce((n, s) => n + (s?.length ?? 0), 0) / sampleChunks
+      : undefined);
+  // A bulk load into an empty store folds its document frequencies in once, at the end.
+  const deferFrequencies = stats.chunks === 0;
+
+  const batches: StreamedLoad["files"][] = [];
+  let batch: StreamedLoad["files"] = [];
+  let expected = 0;
+  for (const file of files) {
+    batch.push(file);
+    expected += Math.max(1, file.bytes.length / bytesPerChunk);
+    if (expected >= maxChunks || batch.length >= maxDocuments) {
+      batches.push(batch);
+      batch = [];
+      expected = 0;
+    }
+  }
+  if (batch.length > 0) batches.push(batch);
+
+  // Batches read and prepared ahead of the one being written: two per worker.
+  const ahead = 2 * pool.size;
+  const toPrepare = (batch: StreamedLoad["files"]) =>
+    batch.map((f) => ({
+      path: f.path,
+      absolutePath: join(corpusDir, f.path),
+      bytes: f.bytes,
+      contentHash: f.contentHash,
+    }));
+  const pending: Promise<PreparedFiles>[] = [];
+  const start = (i: number) => {
+    const batch = batches[i];
+    if (!batch) return;
+    const task = pool.prepareFiles(toPrepare(batch), avgdl);
+    task.catch(() => {});
+    pending[i] = task;
+  };
+  for (let i = 0; i < ahead; i++) start(i);
+  let writing: Promise<void> = Promise.resolve();
+  for (const [i, batch] of batches.entries()) {
+    start(i + ahead);
+    const result = await (pending[i] as Promise<PreparedFiles>);
+    delete pending[i];
+    for (const failure of result.failed) {
+      logger.error(failure, `failed to read ${failure.path}: ${failure.error}`);
+      summary.documents.failed.push(failure);
+      load.progress(failure.path);
+    }
+    const rows = result.rows;
+    if (!rows) continue;
+    const read = new Set(result.documents.map((d) => d.path));
+    const prepared: PreparedBatch = {
+      ...rows,
+      paths: result.documents.map((d) => d.path),
+      dense: [],
+      // Another writer weighted the store first: this batch's files once more, with its length.
+      reweight: async (weighting) => {
+        const again = await pool.prepareFiles(toPrepare(batch.filter((f) => read.has(f.path))), weighting);
+        if (!again.rows || again.documents.length !== result.documents.length) {
+          throw new Error(`${batch[0]?.path ?? "a batch"}: its files changed while they were written`);
+        }
+        return again.rows;
+      },
+    };
+    await writing;
+    writing = store.writeBatch(prepared, { deferFrequencies }).then(() => {
+      summary.chunks += rows.chunkCount;
+      summary.embedded += rows.chunkCount;
+      for (const file of batch) {
+        if (!read.has(file.path)) continue;
+        if (file.previous?.contentHash === file.contentHash) summary.documents.unchanged++;
+        else if (file.previous) summary.documents.updated++;
+        else summary.documents.added++;
+        load.progress(file.path);
+      }
+    });
+    // A failed write surfaces at the next await; until then it must not count as unhandled.
+    writing.catch(() => {});
+  }
+  await writing;
+  if (deferFrequencies) await store.foldPendingFrequencies();
 }
 
 /** Consecutive slices of at most `maxChunks` passages or `maxDocuments` documents (never empty). */

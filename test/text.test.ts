@@ -9,6 +9,7 @@ import {
   lexicalTermIds,
   passageSparsevec,
   queryTermIds,
+  sortedFoldedTerms,
   TERM_SPACE,
   termId,
   toSparsevec,
@@ -161,6 +162,30 @@ describe("foldDiacritics", () => {
     for (const text of ["İstanbul", "x\u0301", "😀 Hà Nội"]) {
       expect(foldDiacritics(text).length).toBe(text.normalize("NFC").length);
     }
+  });
+
+  it("folds every Vietnamese vowel, each tone and case, to its base letter", () => {
+    const bases: [string, string][] = [
+      ["a", "a"],
+      ["ă", "a"],
+      ["â", "a"],
+      ["e", "e"],
+      ["ê", "e"],
+      ["i", "i"],
+      ["o", "o"],
+      ["ô", "o"],
+      ["ơ", "o"],
+      ["u", "u"],
+      ["ư", "u"],
+      ["y", "y"],
+    ];
+    for (const [vowel, base] of bases) {
+      for (const tone of ["", "\u0300", "\u0301", "\u0309", "\u0303", "\u0323"]) {
+        const lower = `${vowel}${tone}`.normalize("NFC");
+        expect(foldDiacritics(`x${lower}${lower.toUpperCase()}`)).toBe(`x${base}${base}`);
+      }
+    }
+    expect(foldDiacritics("😀 Hà Nội, ĐẢNG")).toBe("😀 ha noi, dang");
   });
 
   it("leaves digits and punctuation as they are", () => {
@@ -335,10 +360,27 @@ describe("BM25 helpers", () => {
   });
 
   it("passageSparsevec is the same vector as toSparsevec(documentWeights(...)), also when capped", () => {
-    const counts = countTerms(`${POINTS} ${GROWTH} ${SECRETARY} ${GROWTH}`);
+    const text = `${POINTS} ${GROWTH} ${SECRETARY} ${GROWTH}`;
+    const counts = countTerms(text);
+    const sorted = sortedFoldedTerms(foldDiacritics(text));
     for (const avgdl of [1, 37.5, 120, 10_000]) {
-      expect(passageSparsevec(counts, avgdl)).toBe(toSparsevec(documentWeights(counts, avgdl)));
-      expect(passageSparsevec(counts, avgdl, 10)).toBe(toSparsevec(documentWeights(counts, avgdl), 10));
+      expect(passageSparsevec(sorted, avgdl)).toBe(toSparsevec(documentWeights(counts, avgdl)));
+      expect(passageSparsevec(sorted, avgdl, 10)).toBe(toSparsevec(documentWeights(counts, avgdl), 10));
+    }
+  });
+
+  it("sortedFoldedTerms holds countTerms' counts, term ids ascending", () => {
+    for (const text of [
+      `${POINTS} ${GROWTH} ${SECRETARY} ${GROWTH}`,
+      "a",
+      "",
+      "1.662.336 người, 1.662.336",
+    ]) {
+      const { ids, tfs, length } = sortedFoldedTerms(foldDiacritics(text));
+      const counts = countTerms(text);
+      expect(length).toBe(counts.length);
+      expect([...ids]).toEqual([...counts.tf.keys()].sort((a, b) => a - b));
+      expect([...ids].map((id) => counts.tf.get(id))).toEqual([...tfs]);
     }
   });
 

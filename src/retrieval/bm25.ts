@@ -49,7 +49,11 @@ function syllableHash(token: string): { id: number; prefix: number } {
 
 /** Term ids of `lexicalTerms(tokens)` (syllables, then adjacent bigrams), without the strings. */
 export function lexicalTermIds(tokens: readonly string[]): number[] {
-  const ids = new Array<number>(tokens.length > 0 ? 2 * tokens.length - 1 : 0);
+  return [...writeTermIds(tokens)];
+}
+
+function writeTermIds(tokens: readonly string[]): Uint32Array {
+  const ids = new Uint32Array(tokens.length > 0 ? 2 * tokens.length - 1 : 0);
   let previous: { id: number; prefix: number } | undefined;
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i] as string;
@@ -68,16 +72,44 @@ export interface TermCounts {
   length: number;
 }
 
+/**
+ * A passage's term counts as ingestion stores them: distinct term ids in ascending order (the
+ * order of the `terms` array and of the sparsevec) with their frequencies. Two typed arrays
+ * instead of a Map of a few hundred entries: counted by sorting, and little for the collector.
+ */
+export interface SortedTermCounts {
+  ids: Uint32Array;
+  /** tfs[i]: how often ids[i] occurs */
+  tfs: Uint32Array;
+  /** passage length in terms (syllables + bigrams) */
+  length: number;
+}
+
+/** The terms of a text already folded by foldDiacritics, counted (see SortedTermCounts). */
+export function sortedFoldedTerms(folded: string): SortedTermCounts {
+  const all = writeTermIds(foldedSyllables(folded)).sort();
+  let distinct = 0;
+  for (let i = 0; i < all.length; i++) if (i === 0 || all[i] !== all[i - 1]) distinct++;
+  const ids = new Uint32Array(distinct);
+  const tfs = new Uint32Array(distinct);
+  let d = -1;
+  for (let i = 0; i < all.length; i++) {
+    if (i === 0 || all[i] !== all[i - 1]) ids[++d] = all[i] as number;
+    tfs[d] = (tfs[d] as number) + 1;
+  }
+  return { ids, tfs, length: all.length };
+}
+
 export function countTerms(text: string): TermCounts {
   return countFoldedTerms(foldDiacritics(text));
 }
 
 /** `countTerms` of a text already folded by foldDiacritics. */
 export function countFoldedTerms(folded: string): TermCounts {
-  const ids = lexicalTermIds(foldedSyllables(folded));
+  const { ids, tfs, length } = sortedFoldedTerms(folded);
   const tf = new Map<number, number>();
-  for (const id of ids) tf.set(id, (tf.get(id) ?? 0) + 1);
-  return { tf, length: ids.length };
+  for (let i = 0; i < ids.length; i++) tf.set(ids[i] as number, tfs[i] as number);
+  return { tf, length };
 }
 
 /** Document-side BM25 weights: tf·(k1+1) / (tf + k1·(1 − b + b·dl/avgdl)). */
@@ -94,26 +126,31 @@ export function documentWeights(counts: TermCounts, avgdl: number): Map<number, 
  * distinct frequency's weight is formatted once instead of once per term.
  */
 export function passageSparsevec(
-  counts: TermCounts,
+  counts: SortedTermCounts,
   avgdl: number,
   maxEntries = Number.POSITIVE_INFINITY,
 ): string {
-  if (counts.tf.size > maxEntries) return toSparsevec(documentWeights(counts, avgdl), maxEntries);
-  const norm = BM25_K1 * (1 - BM25_B + (BM25_B * counts.length) / Math.max(avgdl, 1));
-  const formatted = new Map<number, string | undefined>();
-  const ids = [...counts.tf.keys()].sort((a, b) => a - b);
-  const parts: string[] = [];
-  for (const id of ids) {
-    const tf = counts.tf.get(id) as number;
-    let weight = formatted.get(tf);
-    if (!formatted.has(tf)) {
-      const rounded = Math.round(((tf * (BM25_K1 + 1)) / (tf + norm)) * 1e5) / 1e5;
-      weight = rounded === 0 ? undefined : String(rounded);
-      formatted.set(tf, weight);
-    }
-    if (weight !== undefined) parts.push(`${id}:${weight}`);
+  const { ids, tfs } = counts;
+  if (ids.length > maxEntries) {
+    const tf = new Map<number, number>();
+    for (let i = 0; i < ids.length; i++) tf.set(ids[i] as number, tfs[i] as number);
+    return toSparsevec(documentWeights({ tf, length: counts.length }, avgdl), maxEntries);
   }
-  return `{${parts.join(",")}}/${TERM_SPACE}`;
+  const norm = BM25_K1 * (1 - BM25_B + (BM25_B * counts.length) / Math.max(avgdl, 1));
+  // ":weight" by frequency (index tf), formatted when first met; null: the weight rounds to 0.
+  const formatted: (string | null | undefined)[] = [];
+  let out = "{";
+  for (let i = 0; i < ids.length; i++) {
+    const tf = tfs[i] as number;
+    let weight = formatted[tf];
+    if (weight === undefined) {
+      const rounded = Math.round(((tf * (BM25_K1 + 1)) / (tf + norm)) * 1e5) / 1e5;
+      weight = rounded === 0 ? null : `:${rounded}`;
+      formatted[tf] = weight;
+    }
+    if (weight !== null) out += out.length > 1 ? `,${ids[i]}${weight}` : `${ids[i]}${weight}`;
+  }
+  return `${out}}/${TERM_SPACE}`;
 }
 
 /** Robertson–Spärck Jones IDF with the +1 that keeps it positive (as in Lucene). */

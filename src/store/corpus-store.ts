@@ -1,6 +1,6 @@
 import pgvector from "pgvector";
 import type { Chunk } from "../../ingest/chunk-document.ts";
-import { countFoldedTerms, passageSparsevec, type TermCounts } from "../retrieval/bm25.ts";
+import { passageSparsevec, type SortedTermCounts, sortedFoldedTerms } from "../retrieval/bm25.ts";
 import { foldDiacritics } from "../text/fold-diacritics.ts";
 import type { Database, Queryable } from "./database.ts";
 import { insertFacts, prepareFacts } from "./fact-rows.ts";
@@ -138,9 +138,14 @@ export interface BatchRows {
   factsJson: string;
 }
 
-/** A batch of documents ready to write: the documents (with their dense vectors) and their rows. */
+/** A batch of documents ready to write (writeBatch): their rows, and what else the write needs. */
 export interface PreparedBatch extends BatchRows {
-  items: { input: DocumentInput; dense?: DenseVectors }[];
+  /** the documents' paths: versions stored under them are replaced */
+  paths: string[];
+  /** the passages' dense vectors, by embedder */
+  dense: { embedderId: string; ids: string[]; vectors: number[][] }[];
+  /** the same rows weighted with another average length (another writer set the store's first) */
+  reweight(avgdl: number): Promise<BatchRows>;
 }
 
 /**
@@ -151,7 +156,7 @@ export interface PreparedBatch extends BatchRows {
  * Only plain data goes in and out: it runs the same in a worker.
  */
 export async function prepareRows(inputs: DocumentInput[], avgdl: number | undefined): Promise<BatchRows> {
-  const counts: TermCounts[][] = [];
+  const counts: SortedTermCounts[][] = [];
   const folded: string[][] = [];
   const pause = pauser();
   for (const input of inputs) {
@@ -159,7 +164,7 @@ export async function prepareRows(inputs: DocumentInput[], avgdl: number | undef
     const texts = input.chunks.map((c) => foldDiacritics(c.text));
     folded.push(texts);
     counts.push(
-      input.chunks.map((c, j) => countFoldedTerms(foldedSearchable(texts[j] as string, c, input.title))),
+      input.chunks.map((c, j) => sortedFoldedTerms(foldedSearchable(texts[j] as string, c, input.title))),
     );
     await pause();
   }
@@ -170,7 +175,12 @@ export async function prepareRows(inputs: DocumentInput[], avgdl: number | undef
   return { factsJson, ...(await batchRows(inputs, counts, folded, weighting)) };
 }
 
-async function batchRows(inputs: DocumentInput[], counts: TermCounts[][], folded: string[][], avgdl: number) {
+async function batchRows(
+  inputs: DocumentInput[],
+  counts: SortedTermCounts[][],
+  folded: string[][],
+  avgdl: number,
+) {
   const documents = inputs.map((d) => ({
     path: d.path,
     title: d.title,
@@ -185,7 +195,7 @@ async function batchRows(inputs: DocumentInput[], counts: TermCounts[][], folded
   const pause = pauser();
   for (const [i, input] of inputs.entries()) {
     for (const [j, chunk] of input.chunks.entries()) {
-      const c = counts[i]?.[j] as TermCounts;
+      const c = counts[i]?.[j] as SortedTermCounts;
       rows.push({
         path: input.path,
         id: chunk.id,
@@ -197,7 +207,7 @@ async function batchRows(inputs: DocumentInput[], counts: TermCounts[][], folded
         end_offset: chunk.end,
         sentences: chunk.sentences,
         length: c.length,
-        terms: `{${[...c.tf.keys()].join(",")}}`,
+        terms: `{${c.ids.join(",")}}`,
         lexical: passageSparsevec(c, avgdl, MAX_LEXICAL_TERMS),
       });
     }
@@ -207,7 +217,7 @@ async function batchRows(inputs: DocumentInput[], counts: TermCounts[][], folded
   let lengthTotal = 0;
   for (const c of counts.flat()) {
     lengthTotal += c.length;
-    for (const term of c.tf.keys()) df.set(term, (df.get(term) ?? 0) + 1);
+    for (const term of c.ids) df.set(term, (df.get(term) ?? 0) + 1);
   }
   // In term order, so that concurrent writers lock term_stats rows in the same order.
   const terms = [...df.keys()].sort((a, b) => a - b);
@@ -295,11 +305,7 @@ export function createCorpusStore(db: Database) {
    * lengths to the corpus totals: one statement (data-modifying CTEs), however many documents, so
    * a bulk ingest pays one round trip and one commit per batch rather than per document.
    */
-  async function insertDocuments(
-    tx: Queryable,
-    batch: PreparedBatch,
-    deferFrequencies: boolean,
-  ): Promise<void> {
+  async function insertDocuments(tx: Queryable, batch: BatchRows, deferFrequencies: boolean): Promise<void> {
     const frequencies = deferFrequencies
       ? "INSERT INTO term_stats_pending (terms, dfs) VALUES ($3::int[], $4::int[])"
       : `INSERT INTO term_stats (term, df) SELECT * FROM unnest($3::int[], $4::int[])
@@ -402,17 +408,30 @@ export function createCorpusStore(db: Database) {
     /**
      * The CPU-heavy half of replaceDocuments, run before the transaction (see writeBatch).
      * `avgdl`: the weighting length expected in the store; absent, this batch's own average.
+     * `prepare`: prepareRows, or the same in a worker thread (ingest/prepare-pool.ts).
      */
     async prepareBatch(
       items: { input: DocumentInput; dense?: DenseVectors }[],
       avgdl?: number,
+      prepare: (inputs: DocumentInput[], avgdl: number | undefined) => Promise<BatchRows> = prepareRows,
     ): Promise<PreparedBatch> {
+      const inputs = items.map((i) => i.input);
+      const dense = new Map<string, { embedderId: string; ids: string[]; vectors: number[][] }>();
+      for (const { input, dense: vectors } of items) {
+        if (!vectors) continue;
+        let entry = dense.get(vectors.embedderId);
+        if (!entry) {
+          entry = { embedderId: vectors.embedderId, ids: [], vectors: [] };
+          dense.set(vectors.embedderId, entry);
+        }
+        entry.ids.push(...input.chunks.map((c) => c.id));
+        entry.vectors.push(...vectors.vectors);
+      }
       return {
-        items,
-        ...(await prepareRows(
-          items.map((i) => i.input),
-          avgdl,
-        )),
+        paths: inputs.map((i) => i.path),
+        dense: [...dense.values()],
+        reweight: (weighting) => prepare(inputs, weighting),
+        ...(await prepare(inputs, avgdl)),
       };
     },
 
@@ -423,37 +442,20 @@ export function createCorpusStore(db: Database) {
      * foldPendingFrequencies() when it ends (searches meanwhile see partial frequencies).
      */
     async writeBatch(prepared: PreparedBatch, options: { deferFrequencies?: boolean } = {}): Promise<void> {
-      if (prepared.items.length === 0) return;
+      if (prepared.paths.length === 0) return;
       await db.transaction(async (tx) => {
         const old = await tx.query<{ id: number }>(
           "SELECT id FROM documents WHERE path = ANY($1::text[]) ORDER BY id FOR UPDATE",
-          [prepared.items.map((i) => i.input.path)],
+          [prepared.paths],
         );
         for (const { id } of old) await deleteDocument(tx, id);
         const avgdl = await avgdlUsed(tx, () => prepared.avgdl);
         // Another writer set or changed the weighting length meanwhile: weight with the store's.
-        const batch =
-          avgdl === prepared.avgdl
-            ? prepared
-            : {
-                ...prepared,
-                ...(await prepareRows(
-                  prepared.items.map((i) => i.input),
-                  avgdl,
-                )),
-              };
+        const batch = avgdl === prepared.avgdl ? prepared : await prepared.reweight(avgdl);
         await insertDocuments(tx, batch, options.deferFrequencies ?? false);
         // The old version's facts went with its passages (ON DELETE CASCADE, migration 009).
         await insertFacts(tx, prepared.factsJson);
-        const byEmbedder = new Map<string, { ids: string[]; vectors: number[][] }>();
-        for (const { input, dense } of prepared.items) {
-          if (!dense) continue;
-          const entry = byEmbedder.get(dense.embedderId) ?? { ids: [], vectors: [] };
-          entry.ids.push(...input.chunks.map((c) => c.id));
-          entry.vectors.push(...dense.vectors);
-          byEmbedder.set(dense.embedderId, entry);
-        }
-        for (const [embedderId, { ids, vectors }] of byEmbedder)
+        for (const { embedderId, ids, vectors } of prepared.dense)
           await insertVectors(tx, embedderId, ids, vectors);
       });
       changed();
@@ -531,7 +533,7 @@ export function createCorpusStore(db: Database) {
         const updates = rows.map((r) => ({
           id: r.id,
           lexical: passageSparsevec(
-            countFoldedTerms(foldedSearchable(r.folded, { headingPath: r.heading_path }, r.title)),
+            sortedFoldedTerms(foldedSearchable(r.folded, { headingPath: r.heading_path }, r.title)),
             avgdl,
             MAX_LEXICAL_TERMS,
           ),

@@ -5,9 +5,41 @@
  * with the NFC text (precomposed letters fold to one ASCII letter; đ → d).
  */
 export function foldDiacritics(text: string): string {
+  const nfc = text.normalize("NFC");
+  // Most passages are a few hundred characters, a third of them non-ASCII: one lookup per code
+  // unit into a table filled on first sight, then one string built from the code units.
+  const n = nfc.length;
+  let out: Uint16Array | undefined;
+  for (let i = 0; i < n; i++) {
+    const c = nfc.charCodeAt(i);
+    if (c < 0x80 && (c < 0x41 || c > 0x5a)) {
+      if (out) out[i] = c;
+      continue;
+    }
+    // A surrogate pair folds as one character: the slower path, character by character.
+    if (c >= 0xd800 && c <= 0xdfff) return foldByCharacter(nfc);
+    let folded = FOLDED_UNITS[c] as number;
+    if (folded === 0) {
+      folded = foldCached(String.fromCharCode(c)).charCodeAt(0);
+      FOLDED_UNITS[c] = folded;
+    }
+    if (folded !== c && !out) {
+      out = new Uint16Array(n);
+      for (let j = 0; j < i; j++) out[j] = nfc.charCodeAt(j);
+    }
+    if (out) out[i] = folded;
+  }
+  return out ? UTF16.decode(out) : nfc;
+}
+
+/** The fold of each BMP code unit, once seen (0: not yet); every fold of one unit is one unit. */
+const FOLDED_UNITS = new Uint16Array(0x10000);
+const UTF16 = new TextDecoder("utf-16le");
+
+function foldByCharacter(nfc: string): string {
   // Only upper-case ASCII and non-ASCII characters change; the rest is copied as is.
   // biome-ignore lint/suspicious/noControlCharactersInRegex: the range starts at U+0000 on purpose
-  return text.normalize("NFC").replace(/[^\u0000-\u0040\u005b-\u007f]/gu, foldCached);
+  return nfc.replace(/[^\u0000-\u0040\u005b-\u007f]/gu, foldCached);
 }
 
 function foldCached(ch: string): string {
