@@ -1,6 +1,11 @@
 import pgvector from "pgvector";
 import type { Chunk } from "../../ingest/chunk-document.ts";
-import { passageSparsevec, type SortedTermCounts, sortedFoldedTerms } from "../retrieval/bm25.ts";
+import {
+  passageSparsevec,
+  type SortedTermCounts,
+  sortedFoldedTerms,
+  termArrayLiteral,
+} from "../retrieval/bm25.ts";
 import { foldDiacritics } from "../text/fold-diacritics.ts";
 import type { Database, Queryable } from "./database.ts";
 import { insertFacts, prepareFacts } from "./fact-rows.ts";
@@ -207,7 +212,7 @@ async function batchRows(
         end_offset: chunk.end,
         sentences: chunk.sentences,
         length: c.length,
-        terms: `{${c.ids.join(",")}}`,
+        terms: termArrayLiteral(c.ids),
         lexical: passageSparsevec(c, avgdl, MAX_LEXICAL_TERMS),
       });
     }
