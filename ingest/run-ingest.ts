@@ -111,9 +111,10 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
   // way leaves every document searchable with its previous vectors.
   if (embedder && !options.dryRun) await store.registerEmbedder(embedder);
 
-  // First every changed file is read and chunked, so that a bulk load into an empty store knows
+  // A large load without a dense embedder streams through worker threads (writeStreamed). Otherwise
+  // every changed file is read and chunked first, so that a bulk load into an empty store knows
   // its corpus's average passage length before writing (otherwise the first batch's average would
-  // weight everything, and a full reweight would follow). Then the documents are written in
+  // weight everything, and a full reweight would follow). Either way the documents are written in
   // batches: each batch is one transaction (every document in it whole or absent), so a bulk load
   // does not pay a durable commit per small document; and the next batch is prepared (term counts,
   // BM25 vectors, dense vectors) while the database writes the current one.
