@@ -13,13 +13,14 @@ export const BM25_B = 0.75;
 export const TERM_SPACE = 999_999_937;
 
 const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
 const SPACE = 32;
 
 /** FNV-1a 32-bit state after `text`, starting from `h`. */
 function fnv(text: string, h = FNV_OFFSET): number {
   for (let i = 0; i < text.length; i++) {
     h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
+    h = Math.imul(h, FNV_PRIME) >>> 0;
   }
   return h;
 }
@@ -27,42 +28,6 @@ function fnv(text: string, h = FNV_OFFSET): number {
 /** FNV-1a 32-bit hash of a term, mapped to 1..TERM_SPACE (sparsevec indices are 1-based). */
 export function termId(term: string): number {
   return (fnv(term) % TERM_SPACE) + 1;
-}
-
-/**
- * Per syllable: its term id and the hash state after "syllable " (what a bigram starting with it
- * continues from), so that a passage's bigram ids are hashed without building the bigram strings.
- * Syllables repeat a lot (a few tens of thousands of distinct ones in a large corpus).
- */
-const SYLLABLE_HASHES = new Map<string, { id: number; prefix: number }>();
-const SYLLABLE_CACHE_LIMIT = 200_000;
-
-function syllableHash(token: string): { id: number; prefix: number } {
-  let entry = SYLLABLE_HASHES.get(token);
-  if (entry === undefined) {
-    const h = fnv(token);
-    entry = { id: (h % TERM_SPACE) + 1, prefix: Math.imul(h ^ SPACE, 0x01000193) >>> 0 };
-    if (SYLLABLE_HASHES.size < SYLLABLE_CACHE_LIMIT) SYLLABLE_HASHES.set(token, entry);
-  }
-  return entry;
-}
-
-/** Term ids of `lexicalTerms(tokens)` (syllables, then adjacent bigrams), without the strings. */
-export function lexicalTermIds(tokens: readonly string[]): number[] {
-  return [...writeTermIds(tokens)];
-}
-
-function writeTermIds(tokens: readonly string[]): Uint32Array {
-  const ids = new Uint32Array(tokens.length > 0 ? 2 * tokens.length - 1 : 0);
-  let previous: { id: number; prefix: number } | undefined;
-  for (let i = 0; i < tokens.length; i++) {
-    const token = tokens[i] as string;
-    const hash = syllableHash(token);
-    ids[i] = hash.id;
-    if (previous) ids[tokens.length + i - 1] = (fnv(token, previous.prefix) % TERM_SPACE) + 1;
-    previous = hash;
-  }
-  return ids;
 }
 
 export interface TermCounts {
@@ -108,7 +73,7 @@ const isLetter = (c: number) => c >= 97 && c <= 122; /* a-z */
 const isDigit = (c: number) => c >= 48 && c <= 57;
 
 /**
- * Writes the term ids of `lexicalTerms(foldedSyllables(folded))` (in another order) into
+ * Writes the term ids of `lexicalTerms(foldedSyllables(folded)).map(termId)` (in another order) into
  * TERM_SCRATCH and returns how many: the syllables are found and hashed in one pass over the
  * text, each with the bigram it ends, without building a string per syllable or per bigram (a
  * bulk ingest counts the terms of every passage: ~50 million at 100k passages).
@@ -128,8 +93,8 @@ function scanTermIds(folded: string): number {
     if (isLetter(c)) {
       do {
         const code = folded.charCodeAt(i);
-        h = Math.imul(h ^ code, 0x01000193) >>> 0;
-        if (previous >= 0) bigram = Math.imul(bigram ^ code, 0x01000193) >>> 0;
+        h = Math.imul(h ^ code, FNV_PRIME) >>> 0;
+        if (previous >= 0) bigram = Math.imul(bigram ^ code, FNV_PRIME) >>> 0;
         i++;
       } while (i < n && isLetter(folded.charCodeAt(i)));
     } else if (isDigit(c)) {
@@ -150,7 +115,8 @@ function scanTermIds(folded: string): number {
     }
     out[m++] = (h % TERM_SPACE) + 1;
     if (previous >= 0) out[m++] = (bigram % TERM_SPACE) + 1;
-    previous = Math.imul(h ^ SPACE, 0x01000193) >>> 0;
+    // The state after "<syllable> ": what the bigram it starts continues from.
+    previous = Math.imul(h ^ SPACE, FNV_PRIME) >>> 0;
   }
   return m;
 }
@@ -161,7 +127,10 @@ export function countTerms(text: string): TermCounts {
 
 /** `countTerms` of a text already folded by foldDiacritics. */
 export function countFoldedTerms(folded: string): TermCounts {
-  const { ids, tfs, length } = sortedFoldedTerms(folded);
+  return asTermCounts(sortedFoldedTerms(folded));
+}
+
+function asTermCounts({ ids, tfs, length }: SortedTermCounts): TermCounts {
   const tf = new Map<number, number>();
   for (let i = 0; i < ids.length; i++) tf.set(ids[i] as number, tfs[i] as number);
   return { tf, length };
@@ -186,11 +155,7 @@ export function passageSparsevec(
   maxEntries = Number.POSITIVE_INFINITY,
 ): string {
   const { ids, tfs } = counts;
-  if (ids.length > maxEntries) {
-    const tf = new Map<number, number>();
-    for (let i = 0; i < ids.length; i++) tf.set(ids[i] as number, tfs[i] as number);
-    return toSparsevec(documentWeights({ tf, length: counts.length }, avgdl), maxEntries);
-  }
+  if (ids.length > maxEntries) return toSparsevec(documentWeights(asTermCounts(counts), avgdl), maxEntries);
   const norm = BM25_K1 * (1 - BM25_B + (BM25_B * counts.length) / Math.max(avgdl, 1));
   // ":weight" by frequency (index tf) as ASCII codes, formatted when first met; null: rounds to 0.
   const formatted: (number[] | null | undefined)[] = [];
