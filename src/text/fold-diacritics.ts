@@ -18,11 +18,7 @@ export function foldDiacritics(text: string): string {
     }
     // A surrogate pair folds as one character: the slower path, character by character.
     if (c >= 0xd800 && c <= 0xdfff) return foldByCharacter(nfc);
-    let folded = FOLDED_UNITS[c] as number;
-    if (folded === 0) {
-      folded = foldCached(String.fromCharCode(c)).charCodeAt(0);
-      FOLDED_UNITS[c] = folded;
-    }
+    const folded = foldUnit(c);
     if (folded !== c && !out) {
       out = new Uint16Array(n);
       for (let j = 0; j < i; j++) out[j] = nfc.charCodeAt(j);
@@ -32,28 +28,30 @@ export function foldDiacritics(text: string): string {
   return out ? UTF16.decode(out) : nfc;
 }
 
-/** The fold of each BMP code unit, once seen (0: not yet); every fold of one unit is one unit. */
+/**
+ * The fold of each BMP code unit, remembered once seen (0: not yet): folding runs over every
+ * character of the corpus at ingestion and of every question, a few hundred distinct ones. Every
+ * fold of one code unit is one code unit.
+ */
 const FOLDED_UNITS = new Uint16Array(0x10000);
 const UTF16 = new TextDecoder("utf-16le");
 
-function foldByCharacter(nfc: string): string {
-  // Only upper-case ASCII and non-ASCII characters change; the rest is copied as is.
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: the range starts at U+0000 on purpose
-  return nfc.replace(/[^\u0000-\u0040\u005b-\u007f]/gu, foldCached);
-}
-
-function foldCached(ch: string): string {
-  let folded = FOLDED.get(ch);
-  if (folded === undefined) {
-    folded = foldChar(ch);
-    if (FOLDED.size < 10_000) FOLDED.set(ch, folded);
+function foldUnit(c: number): number {
+  let folded = FOLDED_UNITS[c] as number;
+  if (folded === 0) {
+    folded = foldChar(String.fromCharCode(c)).charCodeAt(0);
+    FOLDED_UNITS[c] = folded;
   }
   return folded;
 }
 
-// Folding runs over every character of the corpus at ingestion and of every question: remember
-// each character's fold instead of normalising it again (a few hundred distinct characters).
-const FOLDED = new Map<string, string>();
+function foldByCharacter(nfc: string): string {
+  // Only upper-case ASCII and non-ASCII characters change; the rest is copied as is.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the range starts at U+0000 on purpose
+  return nfc.replace(/[^\u0000-\u0040\u005b-\u007f]/gu, (ch) =>
+    ch.length === 1 ? String.fromCharCode(foldUnit(ch.charCodeAt(0))) : foldChar(ch),
+  );
+}
 
 function foldChar(ch: string): string {
   if (ch === "đ" || ch === "Đ") return "d";
