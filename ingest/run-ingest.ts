@@ -123,8 +123,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
   let done = 0;
   let total = supported.length;
   // Which files changed: hashed here, and only those are read further.
-  const toRead: { path: string; bytes: Buffer; contentHash: string; previous?: { contentHash: string } }[] =
-    [];
+  const toRead: ChangedFile[] = [];
   let toReadBytes = 0;
   // A load of many files will most likely want worker threads: they start (~1-2 s: each loads tsx
   // and the loaders) while the files are hashed, and stop if few files turn out to have changed.
@@ -187,16 +186,12 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
       try {
         read = await (reading[i] as Promise<ReadDocument>);
       } catch (error) {
-        const message = errorMessage(error);
-        logger.error({ path: file.path, error: message }, `failed to read ${file.path}: ${message}`);
-        summary.documents.failed.push({ path: file.path, error: message });
+        reportUnreadable(summary, logger, { path: file.path, error: errorMessage(error) });
         continue;
       } finally {
         delete reading[i];
       }
-      if (file.previous?.contentHash === file.contentHash) summary.documents.unchanged++;
-      else if (file.previous) summary.documents.updated++;
-      else summary.documents.added++;
+      countRead(summary, file);
       if (options.dryRun) continue;
       changed.push({ ...read.document, contentHash: file.contentHash });
       changedLength += read.lengthTotal ?? 0;
@@ -232,6 +227,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
       };
       for (const batch of batches(
         changed,
+        (doc) => doc.chunks.length,
         options.batch?.chunks ?? BATCH_CHUNKS,
         options.batch?.documents ?? BATCH_DOCUMENTS,
       )) {
@@ -271,6 +267,27 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
   return summary;
 }
 
+/** A corpus file whose bytes differ from the stored version (or that is new), hashed. */
+interface ChangedFile {
+  path: string;
+  bytes: Buffer;
+  contentHash: string;
+  previous?: { contentHash: string };
+}
+
+/** A read document counts as unchanged (re-embedded only), updated or added. */
+function countRead(summary: IngestSummary, file: ChangedFile): void {
+  if (file.previous?.contentHash === file.contentHash) summary.documents.unchanged++;
+  else if (file.previous) summary.documents.updated++;
+  else summary.documents.added++;
+}
+
+/** A file that could not be read is logged and reported by name; the load goes on without it. */
+function reportUnreadable(summary: IngestSummary, logger: Logger, failure: { path: string; error: string }) {
+  logger.error(failure, `failed to read ${failure.path}: ${failure.error}`);
+  summary.documents.failed.push(failure);
+}
+
 /** Files read at once while hashing. */
 const HASH_AHEAD = 32;
 
@@ -279,7 +296,7 @@ const SAMPLE_FILES = 200;
 
 interface StreamedLoad extends IngestOptions {
   pool: PreparePool;
-  files: { path: string; bytes: Buffer; contentHash: string; previous?: { contentHash: string } }[];
+  files: ChangedFile[];
   /** the store is empty: weight with the load's own average passage length */
   measure: boolean;
   summary: IngestSummary;
@@ -300,16 +317,11 @@ async function writeStreamed(load: StreamedLoad): Promise<void> {
   const { store, pool, files, corpusDir, summary, logger } = load;
   const maxChunks = load.batch?.chunks ?? BATCH_CHUNKS;
   const maxDocuments = load.batch?.documents ?? BATCH_DOCUMENTS;
-  const sampled = Array.from(
-    new Set(
-      Array.from({ length: Math.min(SAMPLE_FILES, files.length) }, (_, i) =>
-        Math.floor((i * files.length) / Math.min(SAMPLE_FILES, files.length)),
-      ),
-    ),
-  );
+  // Evenly spread, and distinct: consecutive indices are at least one apart.
+  const sampleSize = Math.min(SAMPLE_FILES, files.length);
   const sample = await Promise.all(
-    sampled.map(async (i) => {
-      const file = files[i] as StreamedLoad["files"][number];
+    Array.from({ length: sampleSize }, async (_, k) => {
+      const file = files[Math.floor((k * files.length) / sampleSize)] as ChangedFile;
       try {
         const read = await pool.read(file.path, join(corpusDir, file.path), file.bytes, load.measure);
         return {
@@ -334,23 +346,13 @@ async function writeStreamed(load: StreamedLoad): Promise<void> {
   // A bulk load into an empty store folds its document frequencies in once, at the end.
   const deferFrequencies = stats.chunks === 0;
 
-  const batches: StreamedLoad["files"][] = [];
-  let batch: StreamedLoad["files"] = [];
-  let expected = 0;
-  for (const file of files) {
-    batch.push(file);
-    expected += Math.max(1, file.bytes.length / bytesPerChunk);
-    if (expected >= maxChunks || batch.length >= maxDocuments) {
-      batches.push(batch);
-      batch = [];
-      expected = 0;
-    }
-  }
-  if (batch.length > 0) batches.push(batch);
+  const cut = [
+    ...batches(files, (file) => Math.max(1, file.bytes.length / bytesPerChunk), maxChunks, maxDocuments),
+  ];
 
   // Batches read and prepared ahead of the one being written: two per worker.
   const ahead = 2 * pool.size;
-  const toPrepare = (batch: StreamedLoad["files"]) =>
+  const toPrepare = (batch: ChangedFile[]) =>
     batch.map((f) => ({
       path: f.path,
       absolutePath: join(corpusDir, f.path),
@@ -359,7 +361,7 @@ async function writeStreamed(load: StreamedLoad): Promise<void> {
     }));
   const pending: Promise<PreparedFiles>[] = [];
   const start = (i: number) => {
-    const batch = batches[i];
+    const batch = cut[i];
     if (!batch) return;
     const task = pool.prepareFiles(toPrepare(batch), avgdl);
     task.catch(() => {});
@@ -367,13 +369,12 @@ async function writeStreamed(load: StreamedLoad): Promise<void> {
   };
   for (let i = 0; i < ahead; i++) start(i);
   let writing: Promise<void> = Promise.resolve();
-  for (const [i, batch] of batches.entries()) {
+  for (const [i, batch] of cut.entries()) {
     start(i + ahead);
     const result = await (pending[i] as Promise<PreparedFiles>);
     delete pending[i];
     for (const failure of result.failed) {
-      logger.error(failure, `failed to read ${failure.path}: ${failure.error}`);
-      summary.documents.failed.push(failure);
+      reportUnreadable(summary, logger, failure);
       load.progress(failure.path);
     }
     const rows = result.rows;
@@ -398,9 +399,7 @@ async function writeStreamed(load: StreamedLoad): Promise<void> {
       summary.embedded += rows.chunkCount;
       for (const file of batch) {
         if (!read.has(file.path)) continue;
-        if (file.previous?.contentHash === file.contentHash) summary.documents.unchanged++;
-        else if (file.previous) summary.documents.updated++;
-        else summary.documents.added++;
+        countRead(summary, file);
         load.progress(file.path);
       }
     });
@@ -411,17 +410,21 @@ async function writeStreamed(load: StreamedLoad): Promise<void> {
   if (deferFrequencies) await store.foldPendingFrequencies();
 }
 
-/** Consecutive slices of at most `maxChunks` passages or `maxDocuments` documents (never empty). */
-function* batches(
-  docs: DocumentInput[],
+/**
+ * Consecutive slices of at most `maxChunks` passages (each item counting `chunksOf(item)`, known or
+ * expected) or `maxDocuments` items (never empty).
+ */
+function* batches<T>(
+  items: T[],
+  chunksOf: (item: T) => number,
   maxChunks: number,
   maxDocuments: number,
-): Generator<DocumentInput[]> {
-  let batch: DocumentInput[] = [];
+): Generator<T[]> {
+  let batch: T[] = [];
   let chunks = 0;
-  for (const doc of docs) {
-    batch.push(doc);
-    chunks += doc.chunks.length;
+  for (const item of items) {
+    batch.push(item);
+    chunks += chunksOf(item);
     if (chunks >= maxChunks || batch.length >= maxDocuments) {
       yield batch;
       batch = [];
