@@ -25,6 +25,11 @@ export interface Answer {
   /** Vietnamese answer text; every claim carries a marker [n] that matches a citation */
   answer: string;
   found: boolean;
+  /**
+   * How likely the documents answer the question, 0..1 (the answerability model,
+   * src/answer/answerability.ts); the answer is refused below the model's operating point.
+   */
+  confidence?: number;
   mode: AnswerMode;
   /** empty when found is false */
   citations: Citation[];
