@@ -90,7 +90,12 @@ export async function createApp(config: Config, logger: Logger) {
       abbreviations,
       facts,
       logger,
-      options: { topK: config.ANSWER_TOP_K, minSupport: config.ANSWER_MIN_SUPPORT },
+      options: {
+        topK: config.ANSWER_TOP_K,
+        ...(config.ANSWER_MIN_CONFIDENCE !== undefined
+          ? { minConfidence: config.ANSWER_MIN_CONFIDENCE }
+          : {}),
+      },
     });
     // A chat model's answers vary from call to call: only extractive answers are kept.
     const answerer = generative

@@ -46,7 +46,9 @@ export const configSchema = z
       z.coerce.number().int().min(0).max(1_000_000).default(DEFAULT_LEXICAL_INDEX_MB),
     ),
     ANSWER_TOP_K: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(50).default(5)),
-    ANSWER_MIN_SUPPORT: z.preprocess(emptyToUndefined, z.coerce.number().min(0).max(1).default(0.55)),
+    // Refusal threshold on the answerability model's probability (0..1); unset: the operating point
+    // committed with the model (src/answer/models/answerability.json).
+    ANSWER_MIN_CONFIDENCE: z.preprocess(emptyToUndefined, z.coerce.number().min(0).max(1).optional()),
     PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
     HOST: z.preprocess(emptyToUndefined, z.string().default("0.0.0.0")),
     LOG_QUESTIONS: z.preprocess(

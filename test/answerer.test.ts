@@ -84,7 +84,7 @@ describe("answers from the seed article", () => {
       conversations: createConversationStore(db),
       abbreviations,
       logger,
-      options: { topK: 5, minSupport: 0.55 },
+      options: { topK: 5 },
     });
   });
   afterAll(() => db.close());

@@ -272,7 +272,7 @@ describe("number questions use the facts index to pick the sentence", () => {
 
   it("answers with the sentence whose figure counts what is asked, also a figure in words", async () => {
     const retriever = createRetriever({ db, abbreviations: loadAbbreviations() });
-    const options = { topK: 8, minSupport: 0.55 };
+    const options = { topK: 8 };
     const withIndex = createAnswerer({ retriever, facts: createFactStore(db), logger, options });
     const without = createAnswerer({ retriever, logger, options });
     const question = "Có bao nhiêu nhóm nhiệm vụ mới được bổ sung?";

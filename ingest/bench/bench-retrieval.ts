@@ -15,7 +15,7 @@ import { createLogger } from "../../src/logger.ts";
 import { corpusRevision } from "../../src/reliability/versioned-cache.ts";
 import { loadAbbreviations } from "../../src/retrieval/expand-query.ts";
 import { createLexicalIndexSource } from "../../src/retrieval/lexical-index.ts";
-import { createRetriever } from "../../src/retrieval/retriever.ts";
+import { createRetriever, type RankingOptions } from "../../src/retrieval/retriever.ts";
 import type { CorpusStore } from "../../src/store/corpus-store.ts";
 import { openStore } from "../../src/store/open-store.ts";
 import { errorMessage, runIngest } from "../run-ingest.ts";
@@ -39,6 +39,16 @@ import { countPassages, DEFAULT_SEED, DEFAULT_UNITS_PER_DOC, generateDistractors
  * wires it without conversations).
  */
 
+/**
+ * "Plain" BM25 in this code: the store's exact BM25 over the very same passages, with none of the
+ * ranking's tuned parts: no second stage (rerank.ts: no field coverage, no repeat penalty, no
+ * BM25F), every question term weighted by its IDF alone (question words such as "gì", "nào" at
+ * weight 1, not DEFAULT_RANKING.questionWordWeight) and no abbreviation expansion. Reported beside
+ * every run, so a ranking is always judged against what BM25 alone gives on the same layout.
+ */
+export const PLAIN_BM25 = "plain BM25, same passages (no rerank, question words ×1, no expansion)";
+export const PLAIN_RANKING: Partial<RankingOptions> = { questionWordWeight: 1, rerank: null };
+
 /** The baseline row of the retriever without the in-process index. */
 export const DATABASE_SEARCH = "retriever searching in the database (no in-process index)";
 
@@ -46,7 +56,7 @@ export const DEFAULT_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres";
 export const WARMUP = 20;
 /** The app's defaults (src/config.ts): passages given to the answerer, extractive refusal threshold. */
 export const ANSWER_TOP_K = 5;
-export const ANSWER_MIN_SUPPORT = 0.55;
+
 const CUTOFFS = [1, 5, 10] as const;
 
 export const ENGINES = ["pglite", "postgres"] as const;
@@ -235,7 +245,6 @@ export interface IngestStats {
 /** Retrieval + extractive answer, the whole offline path of one question. */
 export interface AnswerTiming {
   topK: number;
-  minSupport: number;
   p50ms: number;
   p95ms: number;
   /** share of questions answered (the others get "not in the documents") */
@@ -268,6 +277,8 @@ export interface BenchResult extends Metrics {
   overlapDatabase: number;
   /** exact BM25, timed in the same run: the baseline the candidate selection is measured against */
   exact: MethodResult;
+  /** plain BM25 on the same passages (PLAIN_BM25), with its metrics on the same parts */
+  plain: MethodResult & { parts?: PartMetrics[] };
   baselines: MethodResult[];
   /** documents the ingest could not read */
   failed: { id: string; error: string }[];
@@ -276,6 +287,25 @@ export interface BenchResult extends Metrics {
 }
 
 const round = (x: number, digits: number) => Number(x.toFixed(digits));
+
+const roundPart = (p: PartMetrics) => ({
+  name: p.name,
+  queries: p.queries,
+  r1: round(p.r1, 4),
+  r5: round(p.r5, 4),
+  r10: round(p.r10, 4),
+  mrr10: round(p.mrr10, 4),
+});
+
+/** What the retriever adds to plain BM25 on the same passages (negative: it loses). */
+export function versusPlain(result: Pick<BenchResult, "r1" | "mrr10" | "plain">): {
+  r1: number;
+  mrr10: number;
+} {
+  return { r1: result.r1 - result.plain.r1, mrr10: result.mrr10 - result.plain.mrr10 };
+}
+
+const signed = (x: number) => `${x >= 0 ? "+" : "−"}${Math.abs(x).toFixed(3)}`;
 
 /** The `--json` object: metrics only, no per-query detail. */
 export function summarize(result: BenchResult) {
@@ -293,19 +323,13 @@ export function summarize(result: BenchResult) {
     chunks: result.chunks,
     queries: result.queries,
     ...m(result),
+    plain: {
+      name: result.plain.name,
+      ...m(result.plain),
+      ...(result.plain.parts ? { parts: result.plain.parts.map(roundPart) } : {}),
+    },
     baselines: result.baselines.map((b) => ({ name: b.name, ...m(b) })),
-    ...(result.parts
-      ? {
-          parts: result.parts.map((p) => ({
-            name: p.name,
-            queries: p.queries,
-            r1: round(p.r1, 4),
-            r5: round(p.r5, 4),
-            r10: round(p.r10, 4),
-            mrr10: round(p.mrr10, 4),
-          })),
-        }
-      : {}),
+    ...(result.parts ? { parts: result.parts.map(roundPart) } : {}),
     // Only for scale runs: the plain --json object keeps the keys test/bench-retrieval.test.ts pins.
     ...(result.ingest.distractorDocs > 0 || result.answer
       ? {
@@ -342,7 +366,7 @@ export function summarize(result: BenchResult) {
 
 export function formatTable(result: BenchResult, heading?: string): string {
   const name = result.dense ? "retriever (BM25 + rerank, RRF with dense)" : "retriever (BM25 in store)";
-  const rows = [{ name, ...result }, ...result.baselines].map((r) => [
+  const rows = [{ name, ...result }, result.plain, ...result.baselines].map((r) => [
     r.name,
     r.r1.toFixed(3),
     r.r5.toFixed(3),
@@ -351,11 +375,9 @@ export function formatTable(result: BenchResult, heading?: string): string {
     r.p50ms.toFixed(2),
     r.p95ms.toFixed(2),
   ]);
-  // The retriever on each range of questions, right under its own row.
-  rows.splice(
-    1,
-    0,
-    ...(result.parts ?? []).map((p) => [
+  // The retriever and plain BM25 on each range of questions, right under their own rows.
+  const partRows = (parts: readonly PartMetrics[] | undefined) =>
+    (parts ?? []).map((p) => [
       `  questions ${p.name}`,
       p.r1.toFixed(3),
       p.r5.toFixed(3),
@@ -363,8 +385,10 @@ export function formatTable(result: BenchResult, heading?: string): string {
       p.mrr10.toFixed(3),
       "",
       "",
-    ]),
-  );
+    ]);
+  const ownParts = partRows(result.parts);
+  rows.splice(2, 0, ...partRows(result.plain.parts));
+  rows.splice(1, 0, ...ownParts);
   const header = ["method", "R@1", "R@5", "R@10", "MRR@10", "p50 ms", "p95 ms"];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? "").length)));
   const line = (cells: string[]) =>
@@ -374,11 +398,14 @@ export function formatTable(result: BenchResult, heading?: string): string {
     heading ??
     `${result.engine}: ${result.docs} docs, ${result.chunks} passages, ${result.queries} queries` +
       `${result.foldQueries ? " (typed without diacritics)" : ""}, k=${result.k}`;
-  const info: string[] = [];
+  const gain = versusPlain(result);
+  const info: string[] = [
+    `retriever − plain BM25 on the same passages: MRR@10 ${signed(gain.mrr10)}, R@1 ${signed(gain.r1)}`,
+  ];
   const a = result.answer;
   if (a)
     info.push(
-      `retrieval + extractive answer (top ${a.topK}, minSupport ${a.minSupport}): p50 ${a.p50ms.toFixed(2)} ms, ` +
+      `retrieval + extractive answer (top ${a.topK}, the answerability model's operating point): p50 ${a.p50ms.toFixed(2)} ms, ` +
         `p95 ${a.p95ms.toFixed(2)} ms, answered ${(a.found * 100).toFixed(0)} %`,
     );
   const e = result.exact;
@@ -439,6 +466,21 @@ export interface PrepareOptions {
    * app's). 0: the retriever searches in the database only, as it does without the index.
    */
   indexMb?: number;
+  /**
+   * Writes the corpus folder instead of writeDocsCorpus (one `.txt` per document) and returns file
+   * path → document id: for sets with their own file format (the ViQuAD corpus eval:viquad writes).
+   * The documents' ids must be those returned.
+   */
+  writeCorpus?: (dir: string) => Promise<Map<string, string>>;
+}
+
+/** A ranking variant measured on the prepared store (PreparedBench.rank). */
+export interface RankingVariant {
+  name: string;
+  /** over DEFAULT_RANKING */
+  ranking?: Partial<RankingOptions>;
+  /** abbreviation expansion as the app does it (default true) */
+  expand?: boolean;
 }
 
 export interface RunOptions {
@@ -461,6 +503,12 @@ export interface PreparedBench {
   ingest: IngestStats;
   store: CorpusStore;
   run(queries: BenchQuery[], options?: RunOptions): Promise<BenchResult>;
+  /** quality of a ranking variant on the same store (untimed: no warm-up), lexical only */
+  rank(
+    variant: RankingVariant,
+    queries: BenchQuery[],
+    options?: { k?: number; foldQueries?: boolean },
+  ): Promise<MethodResult>;
   /** closes the store and removes it (temp folder or temp database); safe to call twice */
   close(): Promise<void>;
 }
@@ -561,7 +609,9 @@ export async function prepareRetrievalBench(options: PrepareOptions): Promise<Pr
     const generateMs = performance.now() - t;
     t = performance.now();
     corpusDir = await mkdtemp(join(tmpdir(), "sotay-bench-retrieval-corpus-"));
-    const pathToId = await writeDocsCorpus([...options.docs, ...distractors], corpusDir);
+    const pathToId = options.writeCorpus
+      ? await options.writeCorpus(corpusDir)
+      : await writeDocsCorpus([...options.docs, ...distractors], corpusDir);
     const writeMs = performance.now() - t;
     const store = await openFreshStore(engine, options.databaseUrl ?? DEFAULT_ADMIN_URL, (dispose) => {
       disposeStore = dispose;
@@ -617,6 +667,18 @@ export async function prepareRetrievalBench(options: PrepareOptions): Promise<Pr
     // The same retriever without the index: what every search costs while the index is stale or
     // when it is off (GIN candidates, migration 006), timed as a baseline when the index is on.
     const databaseRetriever = createRetriever({ db: store.db, abbreviations, embedder });
+    // Lexical retrievers with other rankings on the same store and index: plain BM25 beside every
+    // run, and the variants rank() is asked for.
+    const variantSearch = (variant: RankingVariant): Search => {
+      const r = createRetriever({
+        db: store.db,
+        abbreviations: variant.expand === false ? [] : abbreviations,
+        ranking: variant.ranking,
+        lexicalIndex,
+      });
+      return async (q, k) => (await r.retrieve(q, { k })).passages.map((p) => pathToId.get(p.document.path));
+    };
+    const plainSearch = variantSearch({ name: PLAIN_BM25, ranking: PLAIN_RANKING, expand: false });
     // The same retriever scoring every passage: exact BM25, what the candidate selection is
     // compared with (top-k overlap) and timed against, in the same run.
     const exactRetriever = createRetriever({ db: store.db, abbreviations, embedder, candidateCap: 0 });
@@ -642,7 +704,7 @@ export async function prepareRetrievalBench(options: PrepareOptions): Promise<Pr
       retriever,
       abbreviations,
       logger: createLogger("silent"),
-      options: { topK: ANSWER_TOP_K, minSupport: ANSWER_MIN_SUPPORT },
+      options: { topK: ANSWER_TOP_K },
     });
 
     /** Retrieval + extractive answer, timed like retrieve() alone (after the same warm-up). */
@@ -660,7 +722,6 @@ export async function prepareRetrievalBench(options: PrepareOptions): Promise<Pr
       }
       return {
         topK: ANSWER_TOP_K,
-        minSupport: ANSWER_MIN_SUPPORT,
         p50ms: percentile(ms, 50),
         p95ms: percentile(ms, 95),
         found: queries.length ? found / queries.length : 0,
@@ -804,6 +865,11 @@ export async function prepareRetrievalBench(options: PrepareOptions): Promise<Pr
       ingest,
       store,
       close,
+      async rank(variant, input, rankOptions = {}) {
+        if (closing) throw new Error("the benchmark store is closed");
+        const queries = rankOptions.foldQueries ? input.map((q) => ({ ...q, q: foldQuery(q.q) })) : input;
+        return measure(variant.name, variantSearch(variant), queries, rankOptions.k ?? 10, 0);
+      },
       async run(input, runOptions = {}) {
         if (closing) throw new Error("the benchmark store is closed");
         const k = runOptions.k ?? 10;
@@ -817,6 +883,10 @@ export async function prepareRetrievalBench(options: PrepareOptions): Promise<Pr
         ];
         const main = await measure("retriever", ours, queries, k, warmup);
         const exact = await exactComparison(queries, k, warmup);
+        const plainRun = await measure(PLAIN_BM25, plainSearch, queries, k, warmup);
+        const plain = runOptions.parts
+          ? { ...plainRun, parts: partMetrics(plainRun.perQuery, runOptions.parts) }
+          : plainRun;
         const answer = runOptions.answer ? await timeAnswers(queries, warmup) : undefined;
         const baselines: MethodResult[] = [];
         for (const { name, search } of alone) baselines.push(await measure(name, search, queries, k, warmup));
@@ -853,6 +923,7 @@ export async function prepareRetrievalBench(options: PrepareOptions): Promise<Pr
           overlapBm25: exact.overlapBm25,
           overlapDatabase: exact.overlapDatabase,
           exact: exact.timed,
+          plain,
           baselines,
           failed,
           unknownRelevant,
@@ -1032,7 +1103,7 @@ export const SCALE_USAGE = `  --distractors N     before ingesting, add syntheti
                       distractor passages per distractor document (default ${DEFAULT_UNITS_PER_DOC}; fewer,
                       larger files ingest faster)
   --answer            also time retrieval + extractive answer (createAnswerer, top ${ANSWER_TOP_K},
-                      minSupport ${ANSWER_MIN_SUPPORT}), after the same warm-up
+                      the answerability model's operating point), after the same warm-up
   --skip-vacuum       query the store as the ingest left it (by default VACUUM ANALYZE runs first:
                       neither PGlite nor a server with autovacuum off would clean up or analyze)
   --index-mb MB       memory budget of the in-process lexical index, as LEXICAL_INDEX_MAX_MB (default

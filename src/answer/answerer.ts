@@ -4,7 +4,13 @@ import type { Retrieval, Retriever } from "../retrieval/retriever.ts";
 import type { ConversationStore, Turn } from "../store/conversation-store.ts";
 import { normalizeInline } from "../text/normalize-vietnamese.ts";
 import { sectionLabel } from "./citations.ts";
-import { answerExtractively, type FactHint } from "./extractive.ts";
+import {
+  type AnswerModels,
+  answerExtractively,
+  type ExtractiveTrace,
+  type FactHint,
+  loadAnswerModels,
+} from "./extractive.ts";
 import { isFollowUp } from "./follow-up.ts";
 import { questionType } from "./question-type.ts";
 import type { Answer, AnswerRequest, Citation } from "./types.ts";
@@ -21,8 +27,11 @@ export interface GenerativePath {
 
 export interface AnswererOptions {
   topK: number;
-  /** extractive refusal threshold, calibrated on test/eval/qa.jsonl */
-  minSupport: number;
+  /**
+   * Refusal threshold on the answerability model's probability; unset: the model's operating
+   * point, chosen by scripts/train-answerability.ts from its cross-validated curve.
+   */
+  minConfidence?: number;
   /** longer questions are cut (and the answer says so) */
   maxQuestionChars?: number;
 }
@@ -36,6 +45,10 @@ export interface AnswererDeps {
   facts?: { forChunks(chunkIds: readonly string[]): Promise<FactHint[]> };
   logger: Logger;
   options: AnswererOptions;
+  /** the answer models (default: the committed ones) */
+  models?: AnswerModels;
+  /** sees what the answer selection saw for each question (scripts/train-answerability.ts) */
+  trace?: (trace: ExtractiveTrace & { retrieval: Retrieval; request: AnswerRequest }) => void;
 }
 
 /** Passages the extractive answerer picks sentences from (its default), whose facts are read. */
@@ -74,6 +87,8 @@ export function createAnswerer({
   facts,
   logger,
   options,
+  models = loadAnswerModels(),
+  trace,
 }: AnswererDeps) {
   const maxChars = options.maxQuestionChars ?? 1000;
 
@@ -116,8 +131,28 @@ export function createAnswerer({
       const resolvedQuestion = context ? `${context} ${question}` : searched;
 
       const retrieval = await retriever.retrieve(searched, { k: options.topK, context });
+      const figures =
+        type === "number" && facts
+          ? await facts.forChunks(retrieval.passages.slice(0, FACT_PASSAGES).map((p) => p.chunkId))
+          : undefined;
+      // The answerability check runs first in every mode: a question the documents do not answer
+      // never reaches a chat model.
+      const extractive = answerExtractively(
+        resolvedQuestion,
+        retrieval,
+        {
+          type,
+          abbreviations,
+          models,
+          kindQuestion: question,
+          passages: FACT_PASSAGES,
+          ...(options.minConfidence !== undefined ? { minConfidence: options.minConfidence } : {}),
+          ...(figures ? { facts: figures } : {}),
+        },
+        trace && ((t) => trace({ ...t, retrieval, request })),
+      );
       let result: Omit<Answer, "ms" | "id" | "question"> | undefined;
-      if (generative && retrieval.passages.length > 0) {
+      if (generative && extractive.found) {
         const generated = await generative.answer(searched, retrieval, pairs);
         if ("fallback" in generated) {
           logger.warn(
@@ -125,26 +160,18 @@ export function createAnswerer({
             "chat model answer dropped; using the extractive answer",
           );
         } else {
-          result = { ...generated, mode: "generative" };
+          result = { ...generated, mode: "generative", confidence: extractive.support };
         }
       }
       if (!result) {
-        const figures =
-          type === "number" && facts
-            ? await facts.forChunks(retrieval.passages.slice(0, FACT_PASSAGES).map((p) => p.chunkId))
-            : undefined;
-        const extractive = answerExtractively(resolvedQuestion, retrieval, {
-          minSupport: options.minSupport,
-          type,
-          abbreviations,
-          passages: FACT_PASSAGES,
-          ...(figures ? { facts: figures } : {}),
-        });
         result = {
           found: extractive.found,
           answer: extractive.answer,
           citations: extractive.citations,
+          confidence: extractive.support,
           mode: "extractive",
+          ...(extractive.shortAnswer ? { shortAnswer: extractive.shortAnswer } : {}),
+          ...(extractive.verdict ? { verdict: extractive.verdict.value } : {}),
         };
       }
       if (!result.found) {

@@ -1,23 +1,49 @@
-import { type AbbreviationGroups, expansionsFor } from "../retrieval/expand-query.ts";
+import type { AbbreviationGroups } from "../retrieval/expand-query.ts";
 import type { Retrieval, RetrievedPassage } from "../retrieval/retriever.ts";
-import { foldDiacritics } from "../text/fold-diacritics.ts";
 import { touchesQuestionWord } from "../text/question-words.ts";
-import { lexicalTerms, normalizeNumberToken, syllables } from "../text/tokenize.ts";
+import { syllables } from "../text/tokenize.ts";
+import {
+  type AnswerKind,
+  answerKind,
+  capitalisedRuns,
+  containsSyllables,
+  holdsKind,
+  negates,
+  numbersIn,
+  quotedIn,
+} from "./answer-kind.ts";
 import { passageSentences, toCitation } from "./citations.ts";
+import { type LogisticModel, loadLogisticModel, predict } from "./logistic.ts";
+import {
+  coverage,
+  type QuestionTerm,
+  type QuestionTerms,
+  questionTerms,
+  termSets,
+} from "./question-terms.ts";
 import { type QuestionType, questionType } from "./question-type.ts";
+import { judge, shortAnswerIn, type Verdict } from "./short-answer.ts";
 import type { Citation } from "./types.ts";
 
 export interface ExtractiveAnswer {
   found: boolean;
   answer: string;
   citations: Citation[];
-  /** how well the best sentence covers the question, 0..1: what the refusal threshold compares */
+  /** the answerability model's probability that the documents answer the question, 0..1 */
   support: number;
+  /** the figure, date, name or place asked for, as the quote states it */
+  shortAnswer?: string;
+  /** for a yes/no check: does the quoted sentence state what the question says? */
+  verdict?: Verdict;
 }
 
 export interface ExtractiveOptions {
-  /** below this support the answer is "not in the documents" */
-  minSupport: number;
+  /** below this answerability the answer is "not in the documents"; default: the model's operating point */
+  minConfidence?: number;
+  /** the models to use (default: the committed ones, loadAnswerModels()) */
+  models?: AnswerModels;
+  /** the question as the member typed it, when `question` also carries a previous one (follow-ups) */
+  kindQuestion?: string;
   /** how many top passages to pick sentences from */
   passages?: number;
   /** the current question's type when the searched text also carries a previous question */
@@ -48,36 +74,10 @@ export interface FactHint {
 const FACT_FIT_WEIGHT = 0.15;
 
 /** The share of the counted phrase's syllables ("điểm cầu") that the question's terms hold. */
-function countsFit(counts: string, terms: Map<string, { marked: string; weight: number }>): number {
+function countsFit(counts: string, terms: QuestionTerms): number {
   const words = syllables(counts);
   if (words.length === 0) return 0;
   return words.filter((w) => terms.has(w)).length / words.length;
-}
-
-interface Candidate {
-  passage: RetrievedPassage;
-  /** the figures the facts index holds for this sentence (number questions) */
-  figures?: string[];
-  rank: number;
-  text: string;
-  index: number;
-  coverage: number;
-  covered: Set<string>;
-  score: number;
-}
-
-/** Syllables keeping diacritics (lower case, NFC) and their folded twins, aligned. */
-function tokens(text: string): { marked: string[]; folded: string[] } {
-  const lower = text.normalize("NFC").toLowerCase();
-  // Folding keeps offsets, so each folded token is the same slice of the folded text.
-  const foldedText = foldDiacritics(lower);
-  const marked: string[] = [];
-  const folded: string[] = [];
-  for (const m of lower.matchAll(/\d+(?:[.,]\d+)*|[\p{L}\p{M}]+/gu)) {
-    marked.push(normalizeNumberToken(m[0]));
-    folded.push(normalizeNumberToken(foldedText.slice(m.index, m.index + m[0].length)));
-  }
-  return { marked, folded };
 }
 
 const NUMBER_WORDS = /(^|\s)(một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)\s+\p{L}/u;
@@ -113,100 +113,12 @@ function typeBonus(type: QuestionType, sentence: string, figures?: readonly stri
 }
 
 /**
- * Question terms with weights. A syllable typed with diacritics must match with its diacritics
- * ("quận" is not "quan"); typed without, it matches any marks. Syllables the corpus never uses
- * still count against coverage: a question about "Hồ Chí Minh" is not answered by a passage
- * about Hà Nội just because the other words match.
- */
-// In a number question these words frame the figure ("chỉ tiêu tăng trưởng" asks for the growth
-// figure); the counted thing ("tăng trưởng") is what the answer must be about.
-const NUMBER_FRAME = new Set([
-  "chi",
-  "tieu",
-  "muc",
-  "chi tieu",
-  "muc tieu",
-  "con so",
-  "so luong",
-  "ty le",
-  "muc",
-]);
-
-function questionTerms(
-  question: string,
-  retrieval: Retrieval,
-  abbreviations: AbbreviationGroups,
-  type: QuestionType,
-) {
-  // Syllables of abbreviation forms ("NQ", "ĐH", "14") are matched through their other forms.
-  const abbreviationSyllables = new Set(abbreviations.flat().flatMap((form) => syllables(form)));
-  const weightByFolded = new Map(retrieval.terms.map((t) => [t.term, t.weight]));
-  const maxWeight = Math.max(1, ...retrieval.terms.map((t) => t.weight));
-  const { marked, folded } = tokens(question);
-  const terms = new Map<string, { marked: string; weight: number }>();
-  const markedTerms = lexicalTerms(marked);
-  const foldedTerms = lexicalTerms(folded);
-  foldedTerms.forEach((f, i) => {
-    const isBigram = f.includes(" ");
-    const known = weightByFolded.get(f);
-    // Unknown bigrams are mostly two question words side by side; unknown syllables are real gaps.
-    const unknownWeight = isBigram || abbreviationSyllables.has(f) ? 0 : maxWeight;
-    let weight = touchesQuestionWord(f) ? Math.min(known ?? 0, 0.2) : (known ?? unknownWeight);
-    if (type === "number" && f.split(" ").some((part) => NUMBER_FRAME.has(part) || NUMBER_FRAME.has(f)))
-      weight *= 0.3;
-    if (weight > 0 && !terms.has(f)) terms.set(f, { marked: markedTerms[i] as string, weight });
-  });
-  return terms;
-}
-
-// Sentences and clauses are scored several times per answer (and the same passages recur across
-// questions): remember their term sets. Bounded, and cleared wholesale when full.
-const TERM_SETS = new Map<string, { marked: Set<string>; folded: Set<string> }>();
-
-function termSets(text: string): { marked: Set<string>; folded: Set<string> } {
-  let sets = TERM_SETS.get(text);
-  if (!sets) {
-    const { marked, folded } = tokens(text);
-    sets = { marked: new Set(lexicalTerms(marked)), folded: new Set(lexicalTerms(folded)) };
-    if (TERM_SETS.size >= 20_000) TERM_SETS.clear();
-    TERM_SETS.set(text, sets);
-  }
-  return sets;
-}
-
-function coverage(
-  sentence: string,
-  terms: Map<string, { marked: string; weight: number }>,
-  abbreviations: AbbreviationGroups = [],
-): { coverage: number; covered: Set<string> } {
-  const own = termSets(sentence);
-  const expansions = abbreviations.length ? expansionsFor(sentence, abbreviations) : [];
-  const expanded = expansions.length ? termSets(expansions.join(" ; ")) : undefined;
-  let total = 0;
-  let hit = 0;
-  const covered = new Set<string>();
-  for (const [f, t] of terms) {
-    total += t.weight;
-    const typedWithMarks = t.marked !== f;
-    const found = (sets: { marked: Set<string>; folded: Set<string> }) =>
-      typedWithMarks ? sets.marked.has(t.marked) : sets.folded.has(f);
-    // A match through an abbreviation's other form ("chỉ tiêu" for "mục tiêu") counts half.
-    const w = found(own) ? t.weight : expanded && found(expanded) ? t.weight / 2 : 0;
-    if (w > 0) {
-      hit += w;
-      covered.add(f);
-    }
-  }
-  return { coverage: total > 0 ? hit / total : 0, covered };
-}
-
-/**
  * The clause of a sentence (split at ";") that best answers: for a number question, only clauses
  * that hold a number compete, so "các chỉ tiêu tăng trưởng GDP, GRDP" does not answer "bao nhiêu".
  */
 function bestClause(
   sentence: string,
-  terms: Map<string, { marked: string; weight: number }>,
+  terms: QuestionTerms,
   type: QuestionType,
   abbreviations?: AbbreviationGroups,
   figures?: readonly string[],
@@ -228,7 +140,7 @@ function bestClause(
 /** Long sentences are cut to the clause that answers, for reading on a phone; the quote stays whole. */
 function displayText(
   sentence: string,
-  terms: Map<string, { marked: string; weight: number }>,
+  terms: QuestionTerms,
   type: QuestionType,
   abbreviations?: AbbreviationGroups,
   figures?: readonly string[],
@@ -240,18 +152,181 @@ function displayText(
   return `${best > 0 ? "… " : ""}${clause}${best < clauses.length - 1 ? " …" : ""}`;
 }
 
-/**
- * The offline answer: one to three sentences from the top passages, quoted verbatim, chosen by how
- * much of the question they cover and whether they are the kind of answer asked for (a number, a
- * person or body, a list, a definition). Photo captions are never quoted as facts.
- */
-export function answerExtractively(
+/** What the sentence model reads of each candidate sentence (models/sentence.json). */
+export const SENTENCE_FEATURES = [
+  "heuristic",
+  "coverage",
+  "clause",
+  "window",
+  "passage",
+  "bigram",
+  "rank",
+  "bm25Ratio",
+  "kindFit",
+  "kindMiss",
+  "novelty",
+  "length",
+  "first",
+  "factFit",
+] as const;
+
+/** What the answerability model reads of the question and its best sentence (models/answerability.json). */
+export const ANSWERABILITY_FEATURES = [
+  "sentenceLogit",
+  "sentenceMargin",
+  "coverage",
+  "window",
+  "passage",
+  "bigram",
+  "missingInPassage",
+  "missingInWindow",
+  "namesMissing",
+  "hasNames",
+  "numbersMissing",
+  "quotedMissing",
+  "negationMismatch",
+  "bm25Top",
+  "bm25Margin",
+  "contentTerms",
+  "kindFit",
+  "typed",
+  "rank",
+] as const;
+
+export interface AnswerModels {
+  sentence: LogisticModel;
+  answerability: LogisticModel & { threshold: number };
+}
+
+let defaultModels: AnswerModels | undefined;
+
+/** The committed models (src/answer/models/), read once. */
+export function loadAnswerModels(): AnswerModels {
+  if (!defaultModels) {
+    const answerability = loadLogisticModel(
+      new URL("./models/answerability.json", import.meta.url),
+      ANSWERABILITY_FEATURES,
+    );
+    if (answerability.threshold === undefined) throw new Error("models/answerability.json has no threshold");
+    defaultModels = {
+      sentence: loadLogisticModel(new URL("./models/sentence.json", import.meta.url), SENTENCE_FEATURES),
+      answerability: { ...answerability, threshold: answerability.threshold },
+    };
+  }
+  return defaultModels;
+}
+
+/** A sentence of a top passage that may answer the question. */
+export interface Candidate {
+  passage: RetrievedPassage;
+  /** the figures the facts index holds for this sentence (number questions) */
+  figures?: string[];
+  rank: number;
+  text: string;
+  index: number;
+  coverage: number;
+  covered: Set<string>;
+  /** SENTENCE_FEATURES, in order */
+  features: number[];
+  /** the sentence model's probability that this sentence holds the answer */
+  p: number;
+}
+
+/** What the answer selection knows of the question. */
+export interface QuestionAnalysis {
+  question: string;
+  /** the question as typed (without a follow-up's context): what its kind, names and figures come from */
+  kindQuestion: string;
+  type: QuestionType;
+  kind: AnswerKind;
+  terms: QuestionTerms;
+  /** the question's content terms that are single syllables, and the heaviest weight */
+  unigrams: [string, QuestionTerm][];
+  maxWeight: number;
+  bigrams: QuestionTerms;
+  names: string[];
+  numbers: string[];
+  quoted: string[];
+  negated: boolean;
+  /** the question's content syllables (folded), for novelty */
+  syllables: Set<string>;
+}
+
+export function analyzeQuestion(
   question: string,
   retrieval: Retrieval,
-  options: ExtractiveOptions,
-): ExtractiveAnswer {
-  const type = options.type ?? questionType(question);
-  const terms = questionTerms(question, retrieval, options.abbreviations ?? [], type);
+  abbreviations: AbbreviationGroups,
+  type: QuestionType,
+  kindQuestion = question,
+): QuestionAnalysis {
+  const terms = questionTerms(question, retrieval, abbreviations, type);
+  const unigrams = [...terms].filter(([f]) => !f.includes(" "));
+  const bigrams: QuestionTerms = new Map([...terms].filter(([f]) => f.includes(" ")));
+  return {
+    question,
+    kindQuestion,
+    type,
+    kind: answerKind(kindQuestion),
+    terms,
+    unigrams,
+    maxWeight: Math.max(0, ...unigrams.map(([, t]) => t.weight)),
+    bigrams,
+    names: capitalisedRuns(kindQuestion).map((r) => r.text),
+    numbers: numbersIn(kindQuestion),
+    quoted: quotedIn(kindQuestion),
+    negated: negates(kindQuestion),
+    syllables: new Set(unigrams.map(([f]) => f)),
+  };
+}
+
+function hasTerm(
+  sets: { marked: Set<string>; folded: Set<string> },
+  folded: string,
+  t: QuestionTerm,
+): boolean {
+  return t.marked !== folded ? sets.marked.has(t.marked) : sets.folded.has(folded);
+}
+
+/** The heaviest question syllable the text lacks, as a share of the heaviest weight (0: none missing). */
+function heaviestMissing(q: QuestionAnalysis, text: string): number {
+  if (q.maxWeight <= 0) return 0;
+  const sets = termSets(text);
+  let missing = 0;
+  for (const [f, t] of q.unigrams) if (t.weight > missing && !hasTerm(sets, f, t)) missing = t.weight;
+  return missing / q.maxWeight;
+}
+
+/** The sentence with its neighbours in the passage: a pronoun's referent is often one sentence back. */
+function windowText(passage: RetrievedPassage, index: number): string {
+  const s = passage.sentences;
+  const from = s[Math.max(0, index - 1)];
+  const to = s[Math.min(s.length - 1, index + 1)];
+  return from && to ? passage.text.slice(from.start, to.end) : "";
+}
+
+/** What a passage says, with its document's title and headings (a name may be only in the title). */
+function passageText(passage: RetrievedPassage): string {
+  return [passage.document.title, ...passage.headingPath, passage.text].join("\n");
+}
+
+const PASSAGE_SYLLABLES = new Map<string, string[]>();
+function passageSyllables(passage: RetrievedPassage): string[] {
+  let s = PASSAGE_SYLLABLES.get(passage.chunkId);
+  if (!s) {
+    s = syllables(passageText(passage));
+    if (PASSAGE_SYLLABLES.size >= 5000) PASSAGE_SYLLABLES.clear();
+    PASSAGE_SYLLABLES.set(passage.chunkId, s);
+  }
+  return s;
+}
+
+/** Sentence candidates of the top passages, each with its features (not yet scored). */
+export function sentenceCandidates(
+  q: QuestionAnalysis,
+  retrieval: Retrieval,
+  options: Pick<ExtractiveOptions, "passages" | "abbreviations" | "facts">,
+): Candidate[] {
+  const { terms, type } = q;
   const factsBySentence = new Map<string, FactHint[]>();
   if (type === "number") {
     for (const f of options.facts ?? []) {
@@ -259,28 +334,33 @@ export function answerExtractively(
       factsBySentence.set(key, [...(factsBySentence.get(key) ?? []), f]);
     }
   }
+  const topBm25 = retrieval.passages[0]?.bm25 || 1;
   const candidates: Candidate[] = [];
   retrieval.passages.slice(0, options.passages ?? 5).forEach((passage, rank) => {
+    const passageCoverage = coverage(passageText(passage), terms, options.abbreviations).coverage;
     for (const s of passageSentences(passage)) {
       if (s.caption) continue;
       const c = coverage(s.text, terms, options.abbreviations);
       const facts = factsBySentence.get(`${passage.chunkId}\n${s.text}`) ?? [];
       // How much of what each figure counts the question names ("bao nhiêu điểm cầu" → "điểm cầu").
-      // Past half, the figure is about the asked thing; which such sentence wins is left to the
-      // other signals ("nhóm nhiệm vụ" and "nhóm nhiệm vụ chủ yếu" count the same thing).
       const fits = facts.map((f) => {
         const fit = countsFit(f.counts, terms);
         return fit >= 0.5 ? 1 : fit;
       });
-      // A figure in words counts as the figure asked for only when it counts what is asked about:
-      // "năm định hướng" answers "bao nhiêu định hướng", not "bao nhiêu người".
+      // A figure in words counts as the figure asked for only when it counts what is asked about.
       const figures = facts.filter((_, k) => (fits[k] as number) >= 0.5).map((f) => f.value);
-      // The answer to a pointed question usually sits in one clause of a long sentence: a clause
-      // that holds both the asked-about terms and the kind of answer wanted beats a sentence that
-      // spreads the same words over unrelated clauses.
+      // The answer to a pointed question usually sits in one clause of a long sentence.
       const clauseScore = bestClause(s.text, terms, type, options.abbreviations, figures).score;
-      // A number question prefers the sentence whose indexed figure counts what is asked about.
       const factFit = Math.max(0, ...fits);
+      const heuristic =
+        0.6 * clauseScore +
+        0.4 * (c.coverage + typeBonus(type, s.text, figures)) +
+        FACT_FIT_WEIGHT * factFit +
+        0.04 / (rank + 1);
+      const words = syllables(s.text);
+      const novel = words.filter((w) => !q.syllables.has(w) && !touchesQuestionWord(w)).length;
+      const typed = q.kind !== "general" && q.kind !== "yesno";
+      const holds = typed && (holdsKind(q.kind, s.text) || (q.kind === "number" && figures.length > 0));
       candidates.push({
         passage,
         rank,
@@ -288,39 +368,178 @@ export function answerExtractively(
         index: s.index,
         ...(figures.length ? { figures } : {}),
         ...c,
-        score:
-          0.6 * clauseScore +
-          0.4 * (c.coverage + typeBonus(type, s.text, figures)) +
-          FACT_FIT_WEIGHT * factFit +
-          0.04 / (rank + 1),
+        features: [
+          heuristic,
+          c.coverage,
+          clauseScore,
+          coverage(windowText(passage, s.index), terms, options.abbreviations).coverage,
+          passageCoverage,
+          q.bigrams.size ? coverage(s.text, q.bigrams).coverage : c.coverage,
+          1 / (rank + 1),
+          passage.bm25 / topBm25,
+          holds ? 1 : 0,
+          typed && !holds ? 1 : 0,
+          words.length ? novel / words.length : 0,
+          Math.log1p(words.length) / Math.log(50),
+          s.index === 0 ? 1 : 0,
+          factFit,
+        ],
+        p: 0,
       });
     }
   });
-  candidates.sort((a, b) => b.score - a.score);
-  const best = candidates[0];
-  const support = best
-    ? Math.max(0, Math.min(1, best.coverage + Math.min(0, typeBonus(type, best.text, best.figures))))
-    : 0;
-  if (!best || support < options.minSupport) return { found: false, answer: "", citations: [], support };
+  return candidates;
+}
 
-  // Add a sentence only when it covers question terms the chosen ones do not.
-  const chosen: Candidate[] = [best];
+/** The answerability features of a candidate chosen as best, given the sentence model's ranking. */
+export function answerabilityFeatures(
+  q: QuestionAnalysis,
+  retrieval: Retrieval,
+  best: Candidate,
+  second: Candidate | undefined,
+): number[] {
+  const f = Object.fromEntries(SENTENCE_FEATURES.map((name, i) => [name, best.features[i] as number]));
+  const window = windowText(best.passage, best.index);
+  const passageWords = passageSyllables(best.passage);
+  const passageNumbers = new Set(numbersIn(passageText(best.passage)));
+  const share = (xs: readonly string[], missing: (x: string) => boolean) =>
+    xs.length ? xs.filter(missing).length / xs.length : 0;
+  const clamp = (p: number) => Math.min(1 - 1e-6, Math.max(1e-6, p));
+  const [b1, b2] = [retrieval.passages[0]?.bm25 ?? 0, retrieval.passages[1]?.bm25 ?? 0];
+  const queryWeight = q.unigrams.reduce((n, [, t]) => n + t.weight, 0);
+  return [
+    Math.log(clamp(best.p) / (1 - clamp(best.p))),
+    best.p - (second?.p ?? 0),
+    f.coverage as number,
+    f.window as number,
+    f.passage as number,
+    f.bigram as number,
+    heaviestMissing(q, passageText(best.passage)),
+    heaviestMissing(q, window),
+    share(q.names, (n) => !containsSyllables(passageWords, n)),
+    q.names.length ? 1 : 0,
+    share(q.numbers, (n) => !passageNumbers.has(n)),
+    share(q.quoted, (t) => !containsSyllables(passageWords, t)),
+    q.negated && !negates(window) ? 1 : 0,
+    queryWeight > 0 ? Math.min(2, b1 / queryWeight) : 0,
+    b1 > 0 ? 1 - b2 / b1 : 0,
+    Math.log1p(q.unigrams.length),
+    f.kindFit as number,
+    q.kind !== "general" && q.kind !== "yesno" ? 1 : 0,
+    f.rank as number,
+  ].map((x) => (Number.isFinite(x) ? x : 0));
+}
+
+/** Candidates scored by the sentence model, best first (ties: the higher passage, the earlier sentence). */
+export function rankCandidates(candidates: Candidate[], model: LogisticModel): Candidate[] {
+  for (const c of candidates) c.p = predict(model, c.features);
+  return candidates.sort((a, b) => b.p - a.p || a.rank - b.rank || a.index - b.index);
+}
+
+/** The best candidate and the best one that is another sentence. */
+function topTwo(ranked: readonly Candidate[]): [Candidate | undefined, Candidate | undefined] {
+  const best = ranked[0];
+  return [best, ranked.find((c) => c.text !== best?.text)];
+}
+
+export interface ExtractiveTrace {
+  analysis: QuestionAnalysis;
+  candidates: Candidate[];
+}
+
+/**
+ * The offline answer. Every sentence of the top passages is scored by the sentence model
+ * (models/sentence.json: coverage of the question's terms, whether it holds the kind of thing asked
+ * for, its passage's rank …); the answerability model (models/answerability.json) then judges from
+ * the best sentence and its passage whether the documents answer the question at all: a name,
+ * number or rare term of the question that the passage lacks is the usual sign that they do not.
+ * The answer puts the short answer first (a figure, date, name or place inside the quote), or a
+ * verdict for a yes/no check, then the quoted sentences. Photo captions are never quoted as facts.
+ */
+export function answerExtractively(
+  question: string,
+  retrieval: Retrieval,
+  options: ExtractiveOptions,
+  trace?: (t: ExtractiveTrace) => void,
+): ExtractiveAnswer {
+  const models = options.models ?? loadAnswerModels();
+  const type = options.type ?? questionType(question);
+  const q = analyzeQuestion(question, retrieval, options.abbreviations ?? [], type, options.kindQuestion);
+  const ranked = rankCandidates(sentenceCandidates(q, retrieval, options), models.sentence);
+  trace?.({ analysis: q, candidates: ranked });
+  const [best, second] = topTwo(ranked);
+  if (!best) return { found: false, answer: "", citations: [], support: 0 };
+  const confidence = predict(models.answerability, answerabilityFeatures(q, retrieval, best, second));
+  const threshold = options.minConfidence ?? models.answerability.threshold;
+  if (confidence < threshold) return { found: false, answer: "", citations: [], support: confidence };
+  return { ...composeAnswer(q, ranked, best, options), support: confidence };
+}
+
+/** The most words a list answer runs to after its lead sentence. */
+const LIST_WORDS = 120;
+
+/** The lead sentence's list: the sentences after it in its passage, while they read as its items. */
+function listContinuation(best: Candidate, q: QuestionAnalysis): Candidate[] {
+  const opens =
+    /[:：]\s*$/.test(best.text) || (q.kind === "list" && /(^|\s)(gồm|bao gồm|là)\s*:?\s*$/u.test(best.text));
+  if (!opens) return [];
+  const out: Candidate[] = [];
+  let words = 0;
+  for (const s of passageSentences(best.passage).slice(best.index + 1)) {
+    if (s.caption) break;
+    words += s.text.split(/\s+/).length;
+    if (out.length > 0 && words > LIST_WORDS) break;
+    out.push({ ...best, text: s.text, index: s.index, p: 0 });
+  }
+  return out;
+}
+
+const VERDICT_TRUE = "**Đúng.**";
+
+/** The answer text and citations for an answerable question. */
+function composeAnswer(
+  q: QuestionAnalysis,
+  ranked: readonly Candidate[],
+  best: Candidate,
+  options: ExtractiveOptions,
+): Omit<ExtractiveAnswer, "support"> {
+  const chosen: Candidate[] = [best, ...listContinuation(best, q)];
+  // A second sentence when the model rates it nearly as likely and it covers question terms the
+  // first does not (a question whose parts are stated in two places).
   const covered = new Set(best.covered);
-  const totalWeight = [...terms.values()].reduce((n, t) => n + t.weight, 0);
-  for (const c of candidates.slice(1)) {
-    if (chosen.length >= 3 || c.score < best.score * 0.6) break;
+  const totalWeight = [...q.terms.values()].reduce((n, t) => n + t.weight, 0) || 1;
+  for (const c of ranked.slice(1)) {
+    if (chosen.length >= 2 || c.p < best.p * 0.5) break;
     if (chosen.some((x) => x.text === c.text)) continue;
     const gain = [...c.covered]
       .filter((t) => !covered.has(t))
-      .reduce((n, t) => n + (terms.get(t)?.weight ?? 0), 0);
+      .reduce((n, t) => n + (q.terms.get(t)?.weight ?? 0), 0);
     if (gain / totalWeight < 0.15) continue;
     chosen.push(c);
     for (const t of c.covered) covered.add(t);
   }
-  chosen.sort((a, b) => a.rank - b.rank || a.index - b.index);
   const citations = chosen.map((c, i) => toCitation(i + 1, c.passage, c.text));
-  const answer = chosen
-    .map((c, i) => `${displayText(c.text, terms, type, options.abbreviations, c.figures)} [${i + 1}]`)
+  const quoted = chosen
+    .map((c, i) => `${displayText(c.text, q.terms, q.type, options.abbreviations, c.figures)} [${i + 1}]`)
     .join(" ");
-  return { found: true, answer, citations, support };
+  if (q.kind === "yesno") {
+    const verdict = judge(
+      q.kindQuestion,
+      best.text,
+      best.features[SENTENCE_FEATURES.indexOf("window")] as number,
+    );
+    if (!verdict) return { found: false, answer: "", citations: [] };
+    const lead =
+      verdict.value === "true"
+        ? VERDICT_TRUE
+        : `**Không đúng:** tài liệu ghi ${verdict.stated}, không phải ${verdict.asked}.`;
+    return { found: true, answer: `${lead} ${quoted}`, citations, verdict };
+  }
+  const shortAnswer = shortAnswerIn(q.kind, best.text, q.kindQuestion, q.syllables);
+  return {
+    found: true,
+    answer: shortAnswer ? `**${shortAnswer}** — ${quoted}` : quoted,
+    citations,
+    ...(shortAnswer ? { shortAnswer } : {}),
+  };
 }

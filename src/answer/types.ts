@@ -31,6 +31,16 @@ export interface Answer {
    */
   confidence?: number;
   mode: AnswerMode;
+  /**
+   * The figure, date, name or place asked for, as the first quote states it (an exact substring
+   * of it); the answer text opens with it in bold.
+   */
+  shortAnswer?: string;
+  /**
+   * For a yes/no check ("… phải không?"): whether the first quote states what the question says
+   * ("true"), or states another figure for the same thing ("false"); the answer text opens with it.
+   */
+  verdict?: "true" | "false";
   /** empty when found is false */
   citations: Citation[];
   /** when found is false: up to three nearby topics the documents do cover */

@@ -7,19 +7,9 @@ import { z } from "zod";
 import type { Answer } from "../answer/types.ts";
 import { createApp } from "../app.ts";
 import { loadConfig } from "../config.ts";
+import { type EvalItem, readEvalSet } from "../eval/qa-set.ts";
 import { createLogger } from "../logger.ts";
 import { foldDiacritics } from "../text/fold-diacritics.ts";
-
-const itemSchema = z.object({
-  id: z.string(),
-  q: z.string(),
-  facts: z.array(z.string()),
-  gold: z.string(),
-  conversation: z.string().optional(),
-  outOfScope: z.boolean().default(false),
-  tags: z.array(z.string()).default([]),
-});
-export type EvalItem = z.infer<typeof itemSchema>;
 
 const thresholdsSchema = z.object({
   recallAt5: z.number(),
@@ -29,19 +19,6 @@ const thresholdsSchema = z.object({
   wrongRefusalRate: z.number(),
   p95ms: z.number(),
 });
-
-export function readEvalSet(path: string): EvalItem[] {
-  return readFileSync(path, "utf8")
-    .split("\n")
-    .filter((l) => l.trim())
-    .map((line, i) => {
-      try {
-        return itemSchema.parse(JSON.parse(line));
-      } catch (error) {
-        throw new Error(`${path}:${i + 1}: ${error instanceof Error ? error.message : String(error)}`);
-      }
-    });
-}
 
 const norm = (s: string) => foldDiacritics(s).replace(/\s+/g, " ");
 

@@ -64,6 +64,14 @@ export interface RerankOptions {
  * middle of its band. BM25F on top of coverage (titleWeight 10, fieldWeight 0.3) reaches 0.975 on
  * questions 1-50 but reads every candidate's text, out of line in the store: at 100k passages the
  * rerank's statement went from ~2 ms to ~6-9 ms p95, over the budget (README).
+ *
+ * Checked beyond that layout (ingest/bench/ablate-ranking.ts, MRR@10 of the defaults with the part
+ * → without it; ALQAC laid out with the article's title line in the document title, the layout
+ * tuned on / one document per article titled "<law>, Điều <n>" / ViQuAD dev, question → its
+ * paragraph): coverage 0.935 → 0.895, 0.885 → 0.880, 0.911 → 0.909 (helps on all three); repeat
+ * penalty 0.935 → 0.932, 0.885 → 0.880, 0.911 → 0.911 (helps on two, neutral on ViQuAD, where a
+ * document is one paragraph). BM25F (titleWeight 10) added: 0.932, 0.885, 0.919: it would lower
+ * the tuned layout, so it stays off (as well as for its cost).
  */
 export const DEFAULT_RERANK: RerankOptions = { titleWeight: 1, fieldWeight: 0.55, repeatPenalty: 0.1 };
 

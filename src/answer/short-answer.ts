@@ -1,0 +1,168 @@
+import { foldDiacritics } from "../text/fold-diacritics.ts";
+import { isQuestionWord } from "../text/question-words.ts";
+import { normalizeNumberToken, syllables } from "../text/tokenize.ts";
+import { type AnswerKind, capitalisedRuns, negates, numbersIn } from "./answer-kind.ts";
+
+/** A yes/no check's outcome: what the quote states against what the question says. */
+export type Verdict = { value: "true" } | { value: "false"; stated: string; asked: string };
+
+interface Span {
+  text: string;
+  start: number;
+  end: number;
+}
+
+const NUMBER_WORDS = "một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|mươi|trăm|nghìn|ngàn|triệu|tỷ|tỉ|chục";
+// "từ 11% trở lên", "khoảng 0,7%", "953.633 km2", "18 ghế", "10–25%", "hai mươi năm"
+const NUMBER_SPAN = new RegExp(
+  `(?<![\\p{L}\\p{M}\\d])(?:(?:từ|khoảng|hơn|trên|dưới|gần|đến|tới|chừng|ít nhất|tối thiểu|tối đa|gấp)\\s+)?` +
+    `(?:\\d+(?:[.,]\\d+)*(?:\\s*[–-]\\s*\\d+(?:[.,]\\d+)*)?|(?:(?:${NUMBER_WORDS})(?:\\s+|$))+)` +
+    `(?:\\s*(?:%|‰|phần trăm))?(?:\\s+(?:trở lên|trở xuống))?`,
+  "gu",
+);
+const DATE_SPANS = [
+  /(?:ngày\s+)?\d{1,2}\s+tháng\s+\d{1,2}(?:\s+năm\s+\d{1,4})?(?:\s+(?:TCN|SCN))?/gu,
+  /(?:ngày\s+)?\d{1,2}[/-]\d{1,2}[/-]\d{2,4}/gu,
+  /tháng\s+\d{1,2}(?:\s+năm|[/-])\s*\d{1,4}(?:\s+(?:TCN|SCN))?/gu,
+  /(?:năm\s+)?(?:Bính|Giáp|Ất|Đinh|Mậu|Kỷ|Canh|Tân|Nhâm|Quý)\s+\p{Lu}\p{Ll}+/gu,
+  /(?:đầu |cuối |giữa )?(?:thế kỷ|thế kỉ|thập niên|thập kỷ)\s+(?:thứ\s+)?[\dIVXLC]+(?:\s+(?:TCN|SCN))?/gu,
+  /năm\s+\d{1,4}(?:\s*[–-]\s*\d{1,4})?(?:\s+(?:TCN|SCN))?/gu,
+  /(?<![\d.,])(?:1\d{3}|20\d{2})(?![\d.,])/gu,
+];
+const UNIT =
+  /^\s+(?:m|km|km2|km²|m2|m²|cm|mm|kg|g|tấn|ha|lít|đồng|USD|đô la|euro|người|tuổi|ghế|độ|°C|giờ|phút|ngày|tháng|năm|lần|km\/h)(?![\p{L}\p{M}\d])/u;
+const PLACE_CUE = /(?:^|\s)(?:ở|tại|thuộc|đến|tới|từ|trên|dưới|gần|quanh)\s+$/u;
+
+function allSpans(text: string, pattern: RegExp): Span[] {
+  return [...text.matchAll(pattern)].map((m) => {
+    const raw = m[0];
+    const trimmed = raw.trimEnd();
+    return { text: trimmed, start: m.index, end: m.index + trimmed.length };
+  });
+}
+
+/** Where the question's content syllables occur in the sentence (character offsets). */
+function anchors(sentence: string, questionSyllables: ReadonlySet<string>): number[] {
+  const folded = foldDiacritics(sentence.toLowerCase());
+  const at: number[] = [];
+  for (const m of folded.matchAll(/\d+(?:[.,]\d+)*|[a-z]+/g)) {
+    const s = normalizeNumberToken(m[0]);
+    if (questionSyllables.has(s) && !isQuestionWord(s)) at.push(m.index);
+  }
+  return at;
+}
+
+const foldedKey = (text: string) => syllables(text).join(" ");
+
+/** The span closest to where the question's words are in the sentence (ties: the first). */
+function nearest(spans: Span[], at: number[]): Span | undefined {
+  if (at.length === 0) return spans[0];
+  let best: Span | undefined;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const s of spans) {
+    const d = Math.min(...at.map((a) => (a < s.start ? s.start - a : a > s.end ? a - s.end : 0)));
+    if (d < bestDistance) {
+      best = s;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+/** A number span extended by the counted thing when the question names it ("12 nhóm"). */
+function withCountedNoun(sentence: string, span: Span, questionSyllables: ReadonlySet<string>): Span {
+  let end = span.end;
+  for (let i = 0; i < 3; i++) {
+    const word = /^\s+([\p{L}\p{M}]+)/u.exec(sentence.slice(end));
+    const s = word ? syllables(word[1] as string)[0] : undefined;
+    if (!word || !s || !questionSyllables.has(s)) break;
+    end += word[0].length;
+  }
+  const rest = sentence.slice(end);
+  if (end === span.end) {
+    // a unit right after the figure: "200 m", "953.633 km2", "18 ghế"
+    const unit = UNIT.exec(rest);
+    if (unit && /\d/.test(span.text) && !/%|phần trăm/u.test(span.text)) end += unit[0].length;
+  }
+  return { text: sentence.slice(span.start, end), start: span.start, end };
+}
+
+/**
+ * The figure, date, name or place the question asks for, as the sentence states it (an exact
+ * substring of the sentence), or undefined when the sentence holds none that the question does
+ * not already say.
+ */
+export function shortAnswerIn(
+  kind: AnswerKind,
+  sentence: string,
+  question: string,
+  questionSyllables: ReadonlySet<string>,
+): string | undefined {
+  const inQuestion = new Set(numbersIn(question));
+  const questionKey = ` ${foldedKey(question)} `;
+  const at = anchors(sentence, questionSyllables);
+  let spans: Span[] = [];
+  if (kind === "number") {
+    spans = allSpans(sentence, NUMBER_SPAN).filter((s) => {
+      const n = numbersIn(s.text);
+      if (n.length === 0) return /\p{L}/u.test(s.text);
+      return !n.every((x) => inQuestion.has(x)) && !/^(1\d{3}|20\d{2})$/.test(n[0] as string);
+    });
+    const span = nearest(spans, at);
+    return span ? withCountedNoun(sentence, span, questionSyllables).text : undefined;
+  }
+  if (kind === "date") {
+    for (const pattern of DATE_SPANS) {
+      spans = allSpans(sentence, pattern).filter((s) => !numbersIn(s.text).some((x) => inQuestion.has(x)));
+      if (spans.length) break;
+    }
+    return nearest(spans, at)?.text;
+  }
+  if (kind === "who" || kind === "where") {
+    spans = capitalisedRuns(sentence).filter((r) => !questionKey.includes(` ${foldedKey(r.text)} `));
+    if (kind === "who") {
+      const long = spans.filter((s) => /\s/.test(s.text));
+      if (long.length) spans = long;
+    } else {
+      const cued = spans.filter((s) => PLACE_CUE.test(sentence.slice(Math.max(0, s.start - 12), s.start)));
+      if (cued.length) spans = cued;
+    }
+    return nearest(spans, at)?.text;
+  }
+  return undefined;
+}
+
+/** The syllable a number is followed by ("45 chỉ tiêu" → "chi"), folded. */
+function countedAfter(text: string, number: string): string | undefined {
+  for (const m of text.matchAll(/\d+(?:[.,]\d+)*/g)) {
+    if (normalizeNumberToken(m[0]) !== number) continue;
+    return syllables(text.slice(m.index + m[0].length).split(/[,.;:]/)[0] ?? "")[0];
+  }
+  return undefined;
+}
+
+/**
+ * A yes/no check against the sentence: "true" when it states every figure the question says and
+ * covers the question, "false" when it states another figure for the same counted thing ("43 chỉ
+ * tiêu" against "45 chỉ tiêu"), undefined when it settles neither (the answer is then a refusal).
+ */
+export function judge(question: string, sentence: string, coverage: number): Verdict | undefined {
+  const asked = numbersIn(question);
+  const stated = numbersIn(sentence);
+  for (const n of asked) {
+    if (stated.includes(n)) continue;
+    const counted = countedAfter(question, n);
+    if (!counted) return undefined;
+    for (const m of sentence.matchAll(/\d+(?:[.,]\d+)*/g)) {
+      const value = normalizeNumberToken(m[0]);
+      if (countedAfter(sentence.slice(m.index), value) !== counted) continue;
+      const rest = sentence.slice(m.index).split(/[,.;:]/)[0] as string;
+      const words = rest.split(/\s+/).slice(0, 4).join(" ");
+      const typed = question.match(/\d+(?:[.,]\d+)*/g)?.find((t) => normalizeNumberToken(t) === n);
+      return { value: "false", stated: words, asked: typed ?? n };
+    }
+    return undefined;
+  }
+  if (coverage < 0.75 || (negates(question) && !negates(sentence))) return undefined;
+  return { value: "true" };
+}
