@@ -10,6 +10,8 @@ import {
   foldQuery,
   formatTable,
   type MethodResult,
+  PLAIN_BM25,
+  PLAIN_RANKING,
   type PreparedBench,
   parseJsonl,
   partMetrics,
@@ -17,6 +19,7 @@ import {
   prepareRetrievalBench,
   runRetrievalBench,
   summarize,
+  versusPlain,
 } from "../ingest/bench/bench-retrieval.ts";
 import { createOpenAIEmbedder } from "../src/embeddings/openai-embedder.ts";
 import { conceptEmbedding, FUSION_DOCS, FUSION_QUERIES } from "./helpers/dense-fusion.ts";
@@ -156,6 +159,27 @@ describe("runRetrievalBench on a tiny Vietnamese set (PGlite)", () => {
     expect(summarize(await prepared.run(QUERIES, { warmup: 0 }))).not.toHaveProperty("parts");
   });
 
+  it("reports plain BM25 on the same passages beside every run, parts included", async () => {
+    const parts = [
+      { name: "1-2", from: 0, to: 2 },
+      { name: "3-3", from: 2, to: 3 },
+    ];
+    const result = await prepared.run(QUERIES, { warmup: 0, parts });
+    expect(result.plain.name).toBe(PLAIN_BM25);
+    expect(result.plain.perQuery.map((q) => q.id)).toEqual(["q1", "q2", "q3"]);
+    expect(result.plain.mrr10).toBeCloseTo(computeMetrics(result.plain.perQuery.map((q) => q.rank)).mrr10);
+    expect(result.plain.parts?.map((p) => p.name)).toEqual(["1-2", "3-3"]);
+    // The same ranking asked for by name, on the same store, gives the same ranks.
+    const again = await prepared.rank({ name: "plain", ranking: PLAIN_RANKING, expand: false }, QUERIES);
+    expect(again.perQuery.map((q) => q.rank)).toEqual(result.plain.perQuery.map((q) => q.rank));
+    const json = summarize(result);
+    expect(json.plain.name).toBe(PLAIN_BM25);
+    expect(json.plain.parts?.map((p) => p.queries)).toEqual([2, 1]);
+    const table = formatTable(result);
+    expect(table).toContain(`| ${PLAIN_BM25}`);
+    expect(table).toContain("retriever − plain BM25 on the same passages: MRR@10 ");
+  });
+
   it("finds the same documents for questions typed without diacritics, on the same store", async () => {
     const result = await prepared.run(QUERIES, { warmup: 0, foldQueries: true });
     expect(result.foldQueries).toBe(true);
@@ -188,6 +212,7 @@ describe("runRetrievalBench on a tiny Vietnamese set (PGlite)", () => {
       "mrr10",
       "p50ms",
       "p95ms",
+      "plain",
       "baselines",
     ]);
     expect(Object.keys(json.baselines[0] ?? {})).toEqual([
@@ -199,6 +224,84 @@ describe("runRetrievalBench on a tiny Vietnamese set (PGlite)", () => {
       "p50ms",
       "p95ms",
     ]);
+  });
+});
+
+describe("plain BM25 beside the retriever (pure)", () => {
+  const method = (name: string, ranks: (number | null)[]): MethodResult => ({
+    name,
+    ...computeMetrics(ranks),
+    p50ms: 1,
+    p95ms: 2,
+    perQuery: ranks.map((rank, i) => ({ id: `q${i + 1}`, q: "?", rank, docs: [], ms: 1 })),
+  });
+  const result = (ranks: (number | null)[], plainRanks: (number | null)[]): BenchResult => {
+    const { name: _name, ...own } = method("retriever", ranks);
+    const plain = method(PLAIN_BM25, plainRanks);
+    return {
+      ...own,
+      engine: "pglite",
+      docs: 2,
+      chunks: 2,
+      ingest: {
+        distractorDocs: 0,
+        distractorPassages: 0,
+        generateMs: 0,
+        writeMs: 0,
+        ingestMs: 1,
+        passagesPerSec: 1,
+        vacuumMs: 0,
+      },
+      load: 0,
+      queries: ranks.length,
+      foldQueries: false,
+      k: 10,
+      parts: partMetrics(own.perQuery, [{ name: "1-2", from: 0, to: 2 }]),
+      overlap: 1,
+      overlapBm25: 1,
+      overlapDatabase: 1,
+      exact: method("exact", ranks),
+      plain: { ...plain, parts: partMetrics(plain.perQuery, [{ name: "1-2", from: 0, to: 2 }]) },
+      baselines: [],
+      failed: [],
+      unknownRelevant: [],
+    };
+  };
+
+  it("gives what the retriever adds to plain BM25, a loss as a negative", () => {
+    const gain = versusPlain(result([1, 1, 2, null], [1, 2, 2, 1]));
+    expect(gain.r1).toBeCloseTo(0.5 - 0.5);
+    expect(gain.mrr10).toBeCloseTo((1 + 1 + 0.5) / 4 - (1 + 0.5 + 0.5 + 1) / 4);
+    expect(versusPlain(result([2], [1])).mrr10).toBeCloseTo(-0.5);
+  });
+
+  it("prints plain BM25 as a row right under the retriever's parts, with its own parts, and the difference", () => {
+    const lines = formatTable(result([1, 1], [2, 1])).split("\n");
+    const rows = lines.filter((l) => l.startsWith("| ") && !l.startsWith("| method"));
+    expect(rows.map((r) => r.split("|")[1]?.trim())).toEqual([
+      "retriever (BM25 in store)",
+      "questions 1-2",
+      PLAIN_BM25,
+      "questions 1-2",
+    ]);
+    expect(rows[2]).toMatch(/\| 0\.500 \|.*\|\s+0\.750 \|/);
+    expect(lines).toContain("retriever − plain BM25 on the same passages: MRR@10 +0.250, R@1 +0.500");
+    expect(formatTable(result([2], [1]))).toContain("MRR@10 −0.500, R@1 −1.000");
+  });
+
+  it("puts plain BM25 in the JSON with its parts, rounded", () => {
+    const json = summarize(result([1, 3, null], [1, 1, 1]));
+    expect(json.mrr10).toBe(0.4444);
+    expect(json.plain).toEqual({
+      name: PLAIN_BM25,
+      r1: 1,
+      r5: 1,
+      r10: 1,
+      mrr10: 1,
+      p50ms: 1,
+      p95ms: 2,
+      parts: [{ name: "1-2", queries: 2, r1: 1, r5: 1, r10: 1, mrr10: 1 }],
+    });
   });
 });
 
