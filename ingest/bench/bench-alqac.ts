@@ -45,23 +45,29 @@ const trainSchema = z.array(
 export const alqacDocId = (lawId: string, articleId: string) => `${lawId}#${articleId}`;
 
 /**
- * One document per non-empty article: id `<law_id>#<article_id>`. An article's text starts with its
- * title line ("Phạm vi điều chỉnh"), so the document is titled as a citation would name it,
- * `<law_id>, Điều <article_id>. <title line>`, and the text is the rest: the title is then indexed
- * with every passage of a long article, not only the first.
+ * How the articles are laid out as documents (one document per non-empty article either way, id
+ * `<law_id>#<article_id>`). An article's text starts with its title line ("Phạm vi điều chỉnh").
+ * - `heading-in-title` (default, the layout the ranking was tuned on): the document is titled as a
+ *   citation would name it, `<law_id>, Điều <article_id>. <title line>`, and the text is the rest:
+ *   the title line is then indexed with every passage of a long article, not only the first, and
+ *   is part of the field the rerank's coverage reads.
+ * - `article-doc`: titled `<law_id>, Điều <article_id>`, the text is the whole article, its title
+ *   line as the first line: only the first passage holds it, and the field is law and number only.
  */
-export function alqacDocs(laws: AlqacLaw[]): BenchDoc[] {
+export const ALQAC_LAYOUTS = ["heading-in-title", "article-doc"] as const;
+export type AlqacLayout = (typeof ALQAC_LAYOUTS)[number];
+
+export function alqacDocs(laws: AlqacLaw[], layout: AlqacLayout = "heading-in-title"): BenchDoc[] {
   return laws.flatMap((law) =>
     law.articles
       .filter((a) => a.text.trim() !== "")
       .map((a) => {
-        const [first = "", ...rest] = a.text.trim().split("\n");
+        const id = alqacDocId(law.id, a.id);
+        const text = a.text.trim();
+        if (layout === "article-doc") return { id, title: `${law.id}, Điều ${a.id}`, text };
+        const [first = "", ...rest] = text.split("\n");
         const body = rest.join("\n").trim();
-        return {
-          id: alqacDocId(law.id, a.id),
-          title: `${law.id}, Điều ${a.id}. ${first.trim()}`,
-          text: body || first,
-        };
+        return { id, title: `${law.id}, Điều ${a.id}. ${first.trim()}`, text: body || first };
       }),
   );
 }
@@ -103,21 +109,27 @@ const toJsonl = (rows: unknown[]) => `${rows.map((r) => JSON.stringify(r)).join(
 export async function writeAlqacJsonl(
   alqacDir: string,
   dir: string,
+  layout: AlqacLayout = "heading-in-title",
 ): Promise<{ docs: string; queries: string }> {
   const laws = await readAlqacLaws(join(alqacDir, "law.json"));
   const queries = await readAlqacQueries(join(alqacDir, "train.json"));
   const paths = { docs: join(dir, "docs.jsonl"), queries: join(dir, "queries.jsonl") };
-  await writeFile(paths.docs, toJsonl(alqacDocs(laws)), "utf8");
+  await writeFile(paths.docs, toJsonl(alqacDocs(laws, layout)), "utf8");
   await writeFile(paths.queries, toJsonl(queries), "utf8");
   return paths;
 }
 
 const USAGE = `Usage: npm run bench:alqac -- [--engine pglite|postgres] [--baselines] [--json] [--k 10]
-                            [--alqac DIR] [--database-url URL] [--distractors N] [--seed S]
-                            [--passages-per-distractor P] [--answer] [--skip-vacuum] [--dense]
+                            [--alqac DIR] [--layout heading-in-title|article-doc] [--database-url URL]
+                            [--distractors N] [--seed S] [--passages-per-distractor P] [--answer]
+                            [--skip-vacuum] [--dense]
 
-The retrieval benchmark on ALQAC 2023 (law.json + train.json), as typed and without diacritics.
+The retrieval benchmark on ALQAC 2023 (law.json + train.json), as typed and without diacritics;
+plain BM25 on the same passages (no rerank, question words ×1, no expansion) is reported beside it.
   --alqac DIR         folder of law.json and train.json (default: ../shared/bench/alqac2023 from the repo root)
+  --layout L          heading-in-title (default): each article titled "<law>, Điều <n>. <its title line>",
+                      the text the rest; article-doc: titled "<law>, Điều <n>", the whole article as
+                      text (its title line first)
 ${SCALE_USAGE}
   other options as for bench:retrieval; --json prints {"typed": {...}, "folded": {...}}, each with
   "parts": the metrics of questions 1-50 (where ranking was tuned) and 51-100 apart`;
@@ -125,8 +137,12 @@ ${SCALE_USAGE}
 async function main(): Promise<void> {
   const args = parseCli(
     process.argv.slice(2),
-    { ...commonOptions, alqac: { type: "string" } },
-    z.object({ ...commonArgs, alqac: z.string().min(1).optional() }),
+    { ...commonOptions, alqac: { type: "string" }, layout: { type: "string" } },
+    z.object({
+      ...commonArgs,
+      alqac: z.string().min(1).optional(),
+      layout: z.enum(ALQAC_LAYOUTS).default("heading-in-title"),
+    }),
     USAGE,
   );
   if (args.help) {
@@ -138,7 +154,7 @@ async function main(): Promise<void> {
   let docs: BenchDoc[];
   let queries: BenchQuery[];
   try {
-    const paths = await writeAlqacJsonl(alqacDir, tmp);
+    const paths = await writeAlqacJsonl(alqacDir, tmp, args.layout);
     docs = await readJsonl(paths.docs, benchDocSchema);
     queries = await readJsonl(paths.queries, benchQuerySchema);
   } catch (error) {
@@ -170,11 +186,15 @@ async function main(): Promise<void> {
   }
   warnAbout(typed);
   if (args.json) {
-    process.stdout.write(`${JSON.stringify({ typed: summarize(typed), folded: summarize(folded) })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ layout: args.layout, typed: summarize(typed), folded: summarize(folded) })}\n`,
+    );
     return;
   }
-  process.stdout.write(`ALQAC 2023, as typed\n${formatTable(typed)}\n\n`);
-  process.stdout.write(`ALQAC 2023, typed without diacritics\n${formatTable(folded)}\n`);
+  process.stdout.write(`ALQAC 2023 (layout ${args.layout}), as typed\n${formatTable(typed)}\n\n`);
+  process.stdout.write(
+    `ALQAC 2023 (layout ${args.layout}), typed without diacritics\n${formatTable(folded)}\n`,
+  );
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
