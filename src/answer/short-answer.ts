@@ -31,6 +31,9 @@ const DATE_SPANS = [
 ];
 const UNIT =
   /^\s+(?:m|km|km2|km²|m2|m²|cm|mm|kg|g|tấn|ha|lít|đồng|USD|đô la|euro|người|tuổi|ghế|độ|°C|giờ|phút|ngày|tháng|năm|lần|km\/h)(?![\p{L}\p{M}\d])/u;
+// A Vietnamese personal name starts with a common family name.
+const FAMILY_NAME =
+  /^(Nguyễn|Trần|Lê|Phạm|Hoàng|Huỳnh|Phan|Vũ|Võ|Đặng|Bùi|Đỗ|Hồ|Ngô|Dương|Lý|Tô|Đinh|Trịnh|Lương|Mai|Đoàn|Vương|Trương|Cao|Lâm|Đào|Tạ|Chu)\s/u;
 const PLACE_CUE = /(?:^|\s)(?:ở|tại|thuộc|đến|tới|từ|trên|dưới|gần|quanh)\s+$/u;
 
 function allSpans(text: string, pattern: RegExp): Span[] {
@@ -54,16 +57,31 @@ function anchors(sentence: string, questionSyllables: ReadonlySet<string>): numb
 
 const foldedKey = (text: string) => syllables(text).join(" ");
 
-/** The span closest to where the question's words are in the sentence (ties: the first). */
-function nearest(spans: Span[], at: number[]): Span | undefined {
-  if (at.length === 0) return spans[0];
+/**
+ * The span the question's words lead into ("Bí thư Thành ủy | Nguyễn Duy Ngọc": the question's
+ * syllables right before it), then the one they crowd around most closely (ties: the first).
+ */
+function nearest(
+  spans: Span[],
+  at: number[],
+  sentence = "",
+  questionSyllables?: ReadonlySet<string>,
+): Span | undefined {
+  if (at.length === 0 || spans.length < 2) return spans[0];
   let best: Span | undefined;
-  let bestDistance = Number.POSITIVE_INFINITY;
+  let bestScore = Number.NEGATIVE_INFINITY;
   for (const s of spans) {
-    const d = Math.min(...at.map((a) => (a < s.start ? s.start - a : a > s.end ? a - s.end : 0)));
-    if (d < bestDistance) {
+    let score = 0;
+    if (questionSyllables) {
+      const before = syllables(sentence.slice(Math.max(0, s.start - 60), s.start));
+      let k = before.length;
+      while (k > 0 && questionSyllables.has(before[k - 1] as string)) k--;
+      score += 10 * (before.length - k);
+    }
+    for (const a of at) score += 1 / (1 + (a < s.start ? s.start - a : a > s.end ? a - s.end : 0) / 10);
+    if (score > bestScore) {
       best = s;
-      bestDistance = d;
+      bestScore = score;
     }
   }
   return best;
@@ -108,7 +126,14 @@ export function shortAnswerIn(
       if (n.length === 0) return /\p{L}/u.test(s.text);
       return !n.every((x) => inQuestion.has(x)) && !/^(1\d{3}|20\d{2})$/.test(n[0] as string);
     });
-    const span = nearest(spans, at);
+    // A figure followed by what the question counts ("212 nhiệm vụ, đề án, dự án" for "bao nhiêu
+    // dự án") is the one asked for.
+    const counted = spans.filter((s) =>
+      syllables(sentence.slice(s.end).split(/[.;:]/)[0] ?? "")
+        .slice(0, 8)
+        .some((w) => questionSyllables.has(w) && !isQuestionWord(w)),
+    );
+    const span = nearest(counted.length ? counted : spans, at);
     return span ? withCountedNoun(sentence, span, questionSyllables).text : undefined;
   }
   if (kind === "date") {
@@ -123,6 +148,9 @@ export function shortAnswerIn(
     if (kind === "who") {
       const long = spans.filter((s) => /\s/.test(s.text));
       if (long.length) spans = long;
+      const people = spans.filter((s) => FAMILY_NAME.test(s.text));
+      if (people.length) spans = people;
+      return nearest(spans, at, sentence, questionSyllables)?.text;
     } else {
       const cued = spans.filter((s) => PLACE_CUE.test(sentence.slice(Math.max(0, s.start - 12), s.start)));
       if (cued.length) spans = cued;
@@ -157,7 +185,7 @@ export function judge(question: string, sentence: string, coverage: number): Ver
       const value = normalizeNumberToken(m[0]);
       if (countedAfter(sentence.slice(m.index), value) !== counted) continue;
       const rest = sentence.slice(m.index).split(/[,.;:]/)[0] as string;
-      const words = rest.split(/\s+/).slice(0, 4).join(" ");
+      const words = rest.trim().split(/\s+/).slice(0, 5).join(" ");
       const typed = question.match(/\d+(?:[.,]\d+)*/g)?.find((t) => normalizeNumberToken(t) === n);
       return { value: "false", stated: words, asked: typed ?? n };
     }
