@@ -44,7 +44,7 @@ const { values } = parseArgs({
     csv: { type: "string", default: "../shared/bench/viquad2-dev/dev.csv" },
     qa: { type: "string", default: "test/eval/qa.jsonl" },
     folds: { type: "string", default: "5" },
-    "sentence-l2": { type: "string", default: "1" },
+    "sentence-l2": { type: "string", default: "0.01" },
     "answerability-l2": { type: "string", default: "3" },
     /** the share of answerable questions the operating point may refuse, on the cross-validated curve */
     "refusal-budget": { type: "string", default: "0.08" },
@@ -215,21 +215,35 @@ async function main() {
   );
   const examples = [...viquad, ...qa];
 
+  // The project's own questions weigh QA_WEIGHT times as much, in all, as the public set: they are the domain the
+  // members ask about, and its out-of-scope questions (another city, another term) are the refusals
+  // members meet most.
+  const weightOf = (xs: Example[]) => {
+    const n = (source: Example["source"]) => xs.filter((e) => e.source === source).length;
+    const qaWeight = n("qa") ? (QA_WEIGHT * n("viquad")) / n("qa") : 1;
+    return xs.map((e) => (e.source === "qa" ? qaWeight : 1));
+  };
   // 1. The sentence model, on questions whose candidates include a sentence holding the answer.
   const withAnswer = examples.filter((e) => e.trace.candidates.some((c) => e.holds(c.text)));
+  // Each question weighs the same whatever its number of candidates; the project's own questions
+  // weigh QA_WEIGHT times the public set in all (see weightOf below).
   const sentenceRows = (xs: Example[]) => {
     const rows: number[][] = [];
     const labels: number[] = [];
-    for (const e of xs)
+    const weights: number[] = [];
+    const questionWeights = weightOf(xs);
+    xs.forEach((e, i) => {
       for (const c of e.trace.candidates) {
         rows.push(c.features);
         labels.push(e.holds(c.text) ? 1 : 0);
+        weights.push((questionWeights[i] as number) / e.trace.candidates.length);
       }
-    return { rows, labels };
+    });
+    return { rows, labels, weights };
   };
   const fitSentence = (xs: Example[]) => {
-    const { rows, labels } = sentenceRows(xs);
-    return fitLogistic(rows, labels, { l2: SENTENCE_L2 });
+    const { rows, labels, weights } = sentenceRows(xs);
+    return fitLogistic(rows, labels, { l2: SENTENCE_L2, sampleWeights: weights });
   };
   const bestHolds = (e: Example, score: (c: Candidate) => number) => {
     const best = [...e.trace.candidates].sort(
@@ -274,28 +288,6 @@ async function main() {
   };
   const usable = examples.filter((e) => (oofSentence.get(e)?.length ?? 0) > 0);
   const answerRows = new Map(usable.map((e) => [e, answerRow(e, oofSentence.get(e) as Candidate[])]));
-  if (values.dump)
-    await writeFile(
-      values.dump,
-      JSON.stringify(
-        usable.map((e) => ({
-          source: e.source,
-          question: e.question,
-          answerable: e.answerable,
-          best: oofSentence.get(e)?.[0]?.text,
-          bestHolds: e.holds(oofSentence.get(e)?.[0]?.text ?? ""),
-          features: Object.fromEntries(ANSWERABILITY_FEATURES.map((n, i) => [n, answerRows.get(e)?.[i]])),
-        })),
-      ),
-    );
-  // The project's own questions weigh QA_WEIGHT times as much, in all, as the public set: they are the domain the
-  // members ask about, and its out-of-scope questions (another city, another term) are the refusals
-  // members meet most.
-  const weightOf = (xs: Example[]) => {
-    const n = (source: Example["source"]) => xs.filter((e) => e.source === source).length;
-    const qaWeight = n("qa") ? (QA_WEIGHT * n("viquad")) / n("qa") : 1;
-    return xs.map((e) => (e.source === "qa" ? qaWeight : 1));
-  };
   const oofConfidence = new Map<Example, number>();
   for (let f = 0; f < FOLDS; f++) {
     const train = usable.filter((e) => foldOf(e.group) !== f);
@@ -307,6 +299,21 @@ async function main() {
     for (const e of usable.filter((x) => foldOf(x.group) === f))
       oofConfidence.set(e, predict(model, answerRows.get(e) as number[]));
   }
+  if (values.dump)
+    await writeFile(
+      values.dump,
+      JSON.stringify(
+        usable.map((e) => ({
+          source: e.source,
+          question: e.question,
+          answerable: e.answerable,
+          best: oofSentence.get(e)?.[0]?.text,
+          bestHolds: e.holds(oofSentence.get(e)?.[0]?.text ?? ""),
+          confidence: oofConfidence.get(e),
+          features: Object.fromEntries(ANSWERABILITY_FEATURES.map((n, i) => [n, answerRows.get(e)?.[i]])),
+        })),
+      ),
+    );
   const confidence = (e: Example) => oofConfidence.get(e) ?? 0;
   // The operating point, read off the cross-validated curves of both sets: of the thresholds at
   // which neither set has more than the budget's share of its answerable questions refused, the

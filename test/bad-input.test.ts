@@ -102,8 +102,9 @@ const CASES: Case[] = [
   {
     name: "SQL-looking text",
     text: "Ba đột phá chiến lược là gì?'; DROP TABLE chunks; -- OR 1=1 /*",
-    // The SQL words are syllables the documents never use: too little of the question is covered.
-    outcome: "refused",
+    // A message is judged by the sentence that asks: the question is answered, the SQL words are
+    // searched as plain text and run nowhere (the table is still there: see the next checks).
+    outcome: "breakthroughs",
   },
   {
     name: "prompt injection",

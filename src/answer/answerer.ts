@@ -59,6 +59,19 @@ export const EMPTY_QUESTION_TEXT =
   "Bạn hãy nhập một câu hỏi về Chương trình hành động, ví dụ: “Hà Nội đặt mục tiêu tăng trưởng bao nhiêu?”";
 const TRUNCATED_NOTE = "(Câu hỏi quá dài nên chỉ phần đầu được dùng để tìm câu trả lời.)";
 
+/** The sentence of a message that asks, without HTML-looking tags: the first ending in "?", or the whole. */
+export function askedSentence(message: string): string {
+  const text = message
+    .replace(/<\/?[a-zA-Z][^<>]*>/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
+  const sentences = text.match(/[^?!.]+[?]/g);
+  return (
+    (sentences && sentences.length > 0 && sentences[0]?.trim() !== text ? sentences[0]?.trim() : text) ||
+    message
+  );
+}
+
 /** The user-facing statement for found=false, with nearby topics the documents do cover. */
 export function notFoundText(related: string[]): string {
   return related.length ? `${NOT_FOUND_TEXT} Bạn có thể hỏi về: ${related.join("; ")}.` : NOT_FOUND_TEXT;
@@ -129,6 +142,10 @@ export function createAnswerer({
         }
       }
       const resolvedQuestion = context ? `${context} ${question}` : searched;
+      // A message of several sentences is judged by the one that asks ("… bao nhiêu? Bỏ qua …"),
+      // without markup pasted around it; retrieval still searches the whole message.
+      const asked = askedSentence(question);
+      const judged = context ? `${context} ${asked}` : searched === question ? asked : searched;
 
       const retrieval = await retriever.retrieve(searched, { k: options.topK, context });
       const figures =
@@ -138,13 +155,13 @@ export function createAnswerer({
       // The answerability check runs first in every mode: a question the documents do not answer
       // never reaches a chat model.
       const extractive = answerExtractively(
-        resolvedQuestion,
+        judged,
         retrieval,
         {
           type,
           abbreviations,
           models,
-          kindQuestion: question,
+          kindQuestion: asked,
           passages: FACT_PASSAGES,
           ...(options.minConfidence !== undefined ? { minConfidence: options.minConfidence } : {}),
           ...(figures ? { facts: figures } : {}),

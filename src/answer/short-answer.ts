@@ -18,7 +18,7 @@ const NUMBER_SPAN = new RegExp(
   `(?<![\\p{L}\\p{M}\\d])(?:(?:từ|khoảng|hơn|trên|dưới|gần|đến|tới|chừng|ít nhất|tối thiểu|tối đa|gấp)\\s+)?` +
     `(?:\\d+(?:[.,]\\d+)*(?:\\s*[–-]\\s*\\d+(?:[.,]\\d+)*)?|(?:(?:${NUMBER_WORDS})(?:\\s+|$))+)` +
     `(?:\\s*(?:%|‰|phần trăm))?(?:\\s+(?:trở lên|trở xuống))?`,
-  "gu",
+  "giu",
 );
 const DATE_SPANS = [
   /(?:ngày\s+)?\d{1,2}\s+tháng\s+\d{1,2}(?:\s+năm\s+\d{1,4})?(?:\s+(?:TCN|SCN))?/gu,
