@@ -16,9 +16,11 @@ import { passageSentences, toCitation } from "./citations.ts";
 import { type LogisticModel, loadLogisticModel, predict } from "./logistic.ts";
 import {
   coverage,
+  holds,
   type QuestionTerm,
   type QuestionTerms,
   questionTerms,
+  type TermSets,
   termSets,
 } from "./question-terms.ts";
 import { type QuestionType, questionType } from "./question-type.ts";
@@ -257,6 +259,8 @@ export interface QuestionAnalysis {
   negated: boolean;
   /** the question's content syllables (folded), for novelty */
   syllables: Set<string>;
+  /** its heaviest topic syllables (at least half the heaviest weight), for proximity */
+  heavy: Set<string>;
   /** the typed question's syllables in order (folded) */
   sequence: string[];
   /** what the question counts or picks ("bao nhiêu quận" → "quan", "tỉnh nào" → "tinh"), folded */
@@ -285,6 +289,7 @@ export function analyzeQuestion(
 ): QuestionAnalysis {
   const terms = questionTerms(question, retrieval, abbreviations, type);
   const unigrams = [...terms].filter(([f]) => !f.includes(" "));
+  const maxWeight = Math.max(0, ...unigrams.map(([, t]) => t.weight));
   const bigrams: QuestionTerms = new Map([...terms].filter(([f]) => f.includes(" ")));
   return {
     question,
@@ -294,7 +299,7 @@ export function analyzeQuestion(
     kind: answerKind(kindQuestion) === "general" && type === "number" ? "number" : answerKind(kindQuestion),
     terms,
     unigrams,
-    maxWeight: Math.max(0, ...unigrams.map(([, t]) => t.weight)),
+    maxWeight,
     bigrams,
     names: capitalisedRuns(kindQuestion)
       .filter((r) => r.initial || /\s/.test(r.text) || /^\p{Lu}.*\p{Lu}/u.test(r.text) || r.text.length > 3)
@@ -303,17 +308,12 @@ export function analyzeQuestion(
     quoted: quotedIn(kindQuestion),
     negated: negates(kindQuestion),
     syllables: new Set(unigrams.map(([f]) => f)),
+    heavy: new Set(
+      unigrams.filter(([f, t]) => t.weight >= maxWeight * 0.5 && !touchesQuestionWord(f)).map(([f]) => f),
+    ),
     sequence: syllables(kindQuestion),
     ...askedNounOf(syllables(kindQuestion)),
   };
-}
-
-function hasTerm(
-  sets: { marked: Set<string>; folded: Set<string> },
-  folded: string,
-  t: QuestionTerm,
-): boolean {
-  return t.marked !== folded ? sets.marked.has(t.marked) : sets.folded.has(folded);
 }
 
 /** The heaviest question syllable the text lacks, as a share of the heaviest weight (0: none missing). */
@@ -321,7 +321,7 @@ function heaviestMissing(q: QuestionAnalysis, text: string): number {
   if (q.maxWeight <= 0) return 0;
   const sets = termSets(text);
   let missing = 0;
-  for (const [f, t] of q.unigrams) if (t.weight > missing && !hasTerm(sets, f, t)) missing = t.weight;
+  for (const [f, t] of q.unigrams) if (t.weight > missing && !holds(sets, f, t)) missing = t.weight;
   return missing / q.maxWeight;
 }
 
@@ -357,7 +357,7 @@ function localWeights(q: QuestionAnalysis, passage: RetrievedPassage): { weights
   const sentences = passageSentences(passage).map((s) => termSets(s.text));
   const n = sentences.length || 1;
   const weights = q.unigrams.map(([f, t]) => {
-    const holding = sentences.filter((sets) => hasTerm(sets, f, t)).length;
+    const holding = sentences.filter((sets) => holds(sets, f, t)).length;
     return t.weight * Math.log(1 + n / Math.max(1, holding));
   });
   return { weights, total: weights.reduce((a, b) => a + b, 0) };
@@ -370,29 +370,21 @@ const NUMBER_SYLLABLE =
  * How close the kind of thing asked for (a figure, a year, a name) sits to the question's heaviest
  * topic words in the sentence: 1 next to them, towards 0 far away; 0.5 when the kind has no token.
  */
-function kindProximity(q: QuestionAnalysis, sentence: string): number {
+function kindProximity(q: QuestionAnalysis, sentence: TermSets): number {
   if (!["number", "date", "who", "where"].includes(q.kind)) return 0.5;
-  const heavy = new Set(
-    [...q.unigrams]
-      .filter(([f, t]) => t.weight >= q.maxWeight * 0.5 && !touchesQuestionWord(f))
-      .map(([f]) => f),
-  );
+  const heavy = q.heavy;
   const at: number[] = [];
   const kind: number[] = [];
-  let i = 0;
-  for (const m of sentence.matchAll(/\d+(?:[.,]\d+)*|[\p{L}\p{M}]+/gu)) {
-    const word = m[0];
-    const folded = syllables(word)[0] ?? "";
+  sentence.sequence.forEach((folded, i) => {
     if (heavy.has(folded)) at.push(i);
     const isKind =
       q.kind === "number"
         ? NUMBER_SYLLABLE.test(folded) && !/^(1\d{3}|20\d{2})$/.test(folded)
         : q.kind === "date"
           ? /^(1\d{3}|20\d{2}|\d{1,2})$/.test(folded)
-          : /^\p{Lu}/u.test(word) && i > 0 && !heavy.has(folded);
+          : sentence.capital[i] === true && i > 0 && !heavy.has(folded);
     if (isKind) kind.push(i);
-    i++;
-  }
+  });
   if (at.length === 0 || kind.length === 0) return 0;
   let best = Number.POSITIVE_INFINITY;
   for (const a of at) for (const k of kind) best = Math.min(best, Math.abs(a - k));
@@ -454,16 +446,16 @@ export function sentenceCandidates(
         0.4 * (c.coverage + typeBonus(type, s.text, figures)) +
         FACT_FIT_WEIGHT * factFit +
         0.04 / (rank + 1);
-      const words = syllables(s.text);
+      const sets = termSets(s.text);
+      const words = sets.sequence;
       const localWeights = local.weights;
       let localFound = 0;
-      const sets = termSets(s.text);
       q.unigrams.forEach(([f, t], k) => {
-        if (hasTerm(sets, f, t)) localFound += localWeights[k] as number;
+        if (holds(sets, f, t)) localFound += localWeights[k] as number;
       });
       const novel = words.filter((w) => !q.syllables.has(w) && !touchesQuestionWord(w)).length;
       const typed = q.kind !== "general" && q.kind !== "yesno";
-      const holds = typed && (holdsKind(q.kind, s.text) || (q.kind === "number" && figures.length > 0));
+      const hasKind = typed && (holdsKind(q.kind, s.text) || (q.kind === "number" && figures.length > 0));
       candidates.push({
         passage,
         rank,
@@ -480,8 +472,8 @@ export function sentenceCandidates(
           q.bigrams.size ? coverage(s.text, q.bigrams).coverage : c.coverage,
           1 / (rank + 1),
           passage.bm25 / topBm25,
-          holds ? 1 : 0,
-          typed && !holds ? 1 : 0,
+          hasKind ? 1 : 0,
+          typed && !hasKind ? 1 : 0,
           words.length ? novel / words.length : 0,
           Math.log1p(words.length) / Math.log(50),
           s.index === 0 ? 1 : 0,
@@ -489,7 +481,7 @@ export function sentenceCandidates(
           local.total > 0 ? localFound / local.total : 0,
           q.sequence.length ? longestCommonRun(q.sequence, words) / q.sequence.length : 0,
           q.askedNoun === undefined ? 0.5 : sets.folded.has(q.askedNoun) ? 1 : 0,
-          kindProximity(q, s.text),
+          kindProximity(q, sets),
         ],
         p: 0,
       });

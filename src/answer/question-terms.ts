@@ -77,17 +77,57 @@ export function questionTerms(
 
 // Sentences and clauses are scored several times per answer (and the same passages recur across
 // questions): remember their term sets. Bounded, and cleared wholesale when full.
-const TERM_SETS = new Map<string, { marked: Set<string>; folded: Set<string> }>();
+export interface TermSets {
+  marked: Set<string>;
+  folded: Set<string>;
+  /** the folded syllables in order */
+  sequence: string[];
+  /** for each syllable of `sequence`: was it written with a capital? */
+  capital: boolean[];
+  /** the term sets of the text's abbreviation expansions, once asked for (null: none) */
+  expanded?: { groups: AbbreviationGroups; sets: TermSets | null };
+}
 
-export function termSets(text: string): { marked: Set<string>; folded: Set<string> } {
+const TERM_SETS = new Map<string, TermSets>();
+
+export function termSets(text: string): TermSets {
   let sets = TERM_SETS.get(text);
   if (!sets) {
     const { marked, folded } = tokens(text);
-    sets = { marked: new Set(lexicalTerms(marked)), folded: new Set(lexicalTerms(folded)) };
+    const capital = Array.from(text.normalize("NFC").matchAll(/\d+(?:[.,]\d+)*|[\p{L}\p{M}]+/gu), (m) =>
+      /^\p{Lu}/u.test(m[0]),
+    );
+    sets = {
+      marked: new Set(lexicalTerms(marked)),
+      folded: new Set(lexicalTerms(folded)),
+      sequence: folded,
+      capital,
+    };
     if (TERM_SETS.size >= 20_000) TERM_SETS.clear();
     TERM_SETS.set(text, sets);
   }
   return sets;
+}
+
+/** The term sets of what the text's abbreviations stand for ("UBND" → "Ủy ban nhân dân"), remembered. */
+function expandedSets(own: TermSets, text: string, groups: AbbreviationGroups): TermSets | null {
+  if (own.expanded?.groups !== groups) {
+    const expansions = expansionsFor(text, groups);
+    own.expanded = { groups, sets: expansions.length ? termSets(expansions.join(" ; ")) : null };
+  }
+  return own.expanded.sets;
+}
+
+/**
+ * Does the text (its term sets) hold the question term? Typed with diacritics it must match with
+ * them ("quận" is not "quan"); typed without, any marks match.
+ */
+export function holds(
+  sets: Pick<TermSets, "marked" | "folded">,
+  folded: string,
+  term: QuestionTerm,
+): boolean {
+  return term.marked !== folded ? sets.marked.has(term.marked) : sets.folded.has(folded);
 }
 
 export function coverage(
@@ -96,18 +136,16 @@ export function coverage(
   abbreviations: AbbreviationGroups = [],
 ): { coverage: number; covered: Set<string> } {
   const own = termSets(sentence);
-  const expansions = abbreviations.length ? expansionsFor(sentence, abbreviations) : [];
-  const expanded = expansions.length ? termSets(expansions.join(" ; ")) : undefined;
+  const expanded = abbreviations.length
+    ? (expandedSets(own, sentence, abbreviations) ?? undefined)
+    : undefined;
   let total = 0;
   let hit = 0;
   const covered = new Set<string>();
   for (const [f, t] of terms) {
     total += t.weight;
-    const typedWithMarks = t.marked !== f;
-    const found = (sets: { marked: Set<string>; folded: Set<string> }) =>
-      typedWithMarks ? sets.marked.has(t.marked) : sets.folded.has(f);
     // A match through an abbreviation's other form ("chỉ tiêu" for "mục tiêu") counts half.
-    const w = found(own) ? t.weight : expanded && found(expanded) ? t.weight / 2 : 0;
+    const w = holds(own, f, t) ? t.weight : expanded && holds(expanded, f, t) ? t.weight / 2 : 0;
     if (w > 0) {
       hit += w;
       covered.add(f);
