@@ -280,7 +280,9 @@ describe("number questions use the facts index to pick the sentence", () => {
     expect((await without.answer({ question })).answer).toContain("Hai nhóm nhiệm vụ được bổ sung");
     // …and the answer says the figure first, then quotes "Hai nhóm nhiệm vụ được bổ sung".
     const answer = await withIndex.answer({ question });
-    expect(answer.answer).toMatch(/^\*\*Hai nhóm nhiệm vụ\*\* — Hai nhóm nhiệm vụ được bổ sung, tách riêng gồm/);
+    expect(answer.answer).toMatch(
+      /^\*\*Hai nhóm nhiệm vụ\*\* — Hai nhóm nhiệm vụ được bổ sung, tách riêng gồm/,
+    );
     expect(answer.citations[0]?.quote).toContain("Hai nhóm nhiệm vụ được bổ sung");
     // The figure must count what is asked: "năm định hướng" does not answer "bao nhiêu người".
     expect((await withIndex.answer({ question: "Dân số Hà Nội hiện nay là bao nhiêu người?" })).found).toBe(
