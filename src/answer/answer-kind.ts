@@ -1,5 +1,5 @@
 import { foldDiacritics } from "../text/fold-diacritics.ts";
-import { normalizeNumberToken, syllables } from "../text/tokenize.ts";
+import { normalizeNumberToken } from "../text/tokenize.ts";
 
 /**
  * What kind of answer a question wants, finer than questionType (which drives the facts index):
@@ -160,15 +160,4 @@ export function negates(text: string): boolean {
     .replace(/\b(phai|dung|hay|co|chua) khong$/, "")
     .replace(/ khong$/, "");
   return /\b(khong|chua|chang|cha|khong he|khong phai|tru)\b/.test(folded);
-}
-
-/** Is the phrase (by its folded syllables) in the folded syllables of a text? */
-export function containsSyllables(haystack: readonly string[], phrase: string): boolean {
-  const needle = syllables(phrase);
-  if (needle.length === 0) return true;
-  outer: for (let i = 0; i + needle.length <= haystack.length; i++) {
-    for (let j = 0; j < needle.length; j++) if (haystack[i + j] !== needle[j]) continue outer;
-    return true;
-  }
-  return false;
 }

@@ -1,12 +1,11 @@
 import type { AbbreviationGroups } from "../retrieval/expand-query.ts";
 import type { Retrieval, RetrievedPassage } from "../retrieval/retriever.ts";
 import { isQuestionWord, touchesQuestionWord } from "../text/question-words.ts";
-import { syllables } from "../text/tokenize.ts";
+import { lexicalTerms, syllables } from "../text/tokenize.ts";
 import {
   type AnswerKind,
   answerKind,
   capitalisedRuns,
-  containsSyllables,
   holdsKind,
   negates,
   numbersIn,
@@ -22,6 +21,7 @@ import {
   questionTerms,
   type TermSets,
   termSets,
+  tokens,
 } from "./question-terms.ts";
 import { type QuestionType, questionType } from "./question-type.ts";
 import { judge, shortAnswerIn, type Verdict } from "./short-answer.ts";
@@ -325,6 +325,22 @@ function heaviestMissing(q: QuestionAnalysis, text: string): number {
   return missing / q.maxWeight;
 }
 
+/**
+ * Does the text name it? Every pair of its syllables must be there side by side, with the
+ * diacritics it was typed with ("Đà Nẵng" is not "đã nâng"); typed without, any marks match.
+ */
+function namedIn(name: string, sets: TermSets): boolean {
+  const { marked, folded } = tokens(name);
+  const withMarks = marked.join(" ") !== folded.join(" ");
+  const pairs =
+    marked.length > 1
+      ? lexicalTerms(withMarks ? marked : folded).slice(marked.length)
+      : withMarks
+        ? marked
+        : folded;
+  return pairs.every((p) => (withMarks ? sets.marked : sets.folded).has(p));
+}
+
 /** The sentence with its neighbours in the passage: a pronoun's referent is often one sentence back. */
 function windowText(passage: RetrievedPassage, index: number): string {
   const s = passage.sentences;
@@ -336,17 +352,6 @@ function windowText(passage: RetrievedPassage, index: number): string {
 /** What a passage says, with its document's title and headings (a name may be only in the title). */
 function passageText(passage: RetrievedPassage): string {
   return [passage.document.title, ...passage.headingPath, passage.text].join("\n");
-}
-
-const PASSAGE_SYLLABLES = new Map<string, string[]>();
-function passageSyllables(passage: RetrievedPassage): string[] {
-  let s = PASSAGE_SYLLABLES.get(passage.chunkId);
-  if (!s) {
-    s = syllables(passageText(passage));
-    if (PASSAGE_SYLLABLES.size >= 5000) PASSAGE_SYLLABLES.clear();
-    PASSAGE_SYLLABLES.set(passage.chunkId, s);
-  }
-  return s;
 }
 
 /**
@@ -499,7 +504,7 @@ export function answerabilityFeatures(
 ): number[] {
   const f = Object.fromEntries(SENTENCE_FEATURES.map((name, i) => [name, best.features[i] as number]));
   const window = windowText(best.passage, best.index);
-  const passageWords = passageSyllables(best.passage);
+  const passageSets = termSets(passageText(best.passage));
   const passageNumbers = new Set(numbersIn(passageText(best.passage)));
   const share = <T>(xs: readonly T[], missing: (x: T) => boolean) =>
     xs.length ? xs.filter(missing).length / xs.length : 0;
@@ -520,10 +525,10 @@ export function answerabilityFeatures(
     missingInPassage * (1 - (f.passage as number)),
     q.askedNoun !== undefined && !termSets(window).folded.has(q.askedNoun) ? 1 : 0,
 
-    share(q.names, (forms) => !forms.some((n) => containsSyllables(passageWords, n))),
+    share(q.names, (forms) => !forms.some((n) => namedIn(n, passageSets))),
     q.names.length ? 1 : 0,
     share(q.numbers, (n) => !passageNumbers.has(n)),
-    share(q.quoted, (t) => !containsSyllables(passageWords, t)),
+    share(q.quoted, (t) => !namedIn(t, passageSets)),
     q.negated && !negates(window) ? 1 : 0,
     queryWeight > 0 ? Math.min(2, b1 / queryWeight) : 0,
     b1 > 0 ? 1 - b2 / b1 : 0,

@@ -45,7 +45,16 @@ const NUMBER_FRAME = new Set([
   "con so",
   "so luong",
   "ty le",
-  "muc",
+  // "có tất cả bao nhiêu", "tổng cộng", "bao nhiêu phần trăm": how the figure is asked for
+  "tat",
+  "ca",
+  "tat ca",
+  "tong",
+  "cong",
+  "tong cong",
+  "phan",
+  "tram",
+  "phan tram",
 ]);
 
 export function questionTerms(
