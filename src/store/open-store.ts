@@ -1,4 +1,5 @@
 import type { Config } from "../config.ts";
+import { errorMessage } from "../error-message.ts";
 import type { Logger } from "../logger.ts";
 import { type CorpusStore, createCorpusStore } from "./corpus-store.ts";
 import { isDatabaseUnreachable, openDatabase } from "./database.ts";
@@ -55,7 +56,7 @@ export async function openStoreWithRetry(
     } catch (error) {
       if (!config.DATABASE_URL || !isDatabaseUnreachable(error)) throw error;
       const elapsed = Date.now() - started;
-      const reason = error instanceof Error ? error.message : String(error);
+      const reason = errorMessage(error);
       if (elapsed + delay > retry.timeoutMs) {
         throw new StoreUnavailableError(
           `The database (${where}) is unreachable: ${reason}. Gave up after ${attempt} attempts in ${Math.round(elapsed / 1000)} s; check that PostgreSQL is running and DATABASE_URL is right.`,
