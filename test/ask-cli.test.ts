@@ -3,10 +3,11 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { entryArgs } from "./helpers/entry.ts";
 import { startOpenAIServer } from "./helpers/openai-server.ts";
 
 function ask(args: string[], env: Record<string, string>, input?: string) {
-  return spawnSync(process.execPath, ["--import", "tsx", "src/cli/ask.ts", ...args], {
+  return spawnSync(process.execPath, [...entryArgs("src/cli/ask.ts"), ...args], {
     env: { ...process.env, LOG_LEVEL: "warn", ...env },
     input,
     encoding: "utf8",
@@ -19,7 +20,7 @@ function askAsync(
   env: Record<string, string>,
 ): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "src/cli/ask.ts", ...args], {
+    const child = spawn(process.execPath, [...entryArgs("src/cli/ask.ts"), ...args], {
       env: { ...process.env, LOG_LEVEL: "warn", ...env },
     });
     let stdout = "";

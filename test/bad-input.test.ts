@@ -25,6 +25,7 @@ import { createServer, type Server } from "../src/server/create-server.ts";
 import { createAnswerStore } from "../src/store/answer-store.ts";
 import { createDeliveryStore } from "../src/store/delivery-store.ts";
 import { buildWebAssets } from "../src/web/build-assets.ts";
+import { entryArgs } from "./helpers/entry.ts";
 import { startOpenAIServer } from "./helpers/openai-server.ts";
 import {
   ADMIN,
@@ -405,7 +406,7 @@ describe("bad input: the CLI (npm run ask)", { timeout: 180_000 }, () => {
     input?: string,
   ): Promise<{ status: number | null; stdout: string; stderr: string }> {
     return new Promise((resolve) => {
-      const child = spawn(process.execPath, ["--import", "tsx", "src/cli/ask.ts", ...args], {
+      const child = spawn(process.execPath, [...entryArgs("src/cli/ask.ts"), ...args], {
         env: { ...process.env, LOG_LEVEL: "warn", DATA_DIR: join(dir, "data") },
       });
       let stdout = "";

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
+import { entryArgs } from "./helpers/entry.ts";
 
 const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL;
 
@@ -17,7 +18,7 @@ function child(
   env: Record<string, string>,
 ): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const c = spawn(process.execPath, ["--import", "tsx", "test/helpers/durability-child.ts", mode], {
+    const c = spawn(process.execPath, [...entryArgs("test/helpers/durability-child.ts"), mode], {
       env: { ...process.env, ...env },
     });
     let stdout = "";

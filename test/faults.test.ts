@@ -24,6 +24,7 @@ import { createAnswerStore } from "../src/store/answer-store.ts";
 import type { Database } from "../src/store/database.ts";
 import { createDeliveryStore } from "../src/store/delivery-store.ts";
 import { openStore } from "../src/store/open-store.ts";
+import { type Entry, entryArgs } from "./helpers/entry.ts";
 import { startOpenAIServer } from "./helpers/openai-server.ts";
 import { startTcpProxy, type TcpProxy } from "./helpers/tcp-proxy.ts";
 import { ADMIN, BOT_INFO, BOT_TOKEN, LAN, logSink, privateText } from "./helpers/telegram.ts";
@@ -44,9 +45,9 @@ interface Run {
 }
 
 /** A child process of the project, its output collected; killed if it outlives `timeoutMs`. */
-function start(script: string, args: string[], env: Record<string, string>, timeoutMs = 90_000) {
+function start(script: Entry, args: string[], env: Record<string, string>, timeoutMs = 90_000) {
   const started = Date.now();
-  const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
+  const child = spawn(process.execPath, [...entryArgs(script), ...args], {
     env: { ...process.env, LOG_LEVEL: "info", ...env },
   });
   let stdout = "";

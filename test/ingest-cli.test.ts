@@ -3,9 +3,10 @@ import { copyFile, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { entryArgs } from "./helpers/entry.ts";
 
 function ingest(args: string[], env: Record<string, string>) {
-  return spawnSync(process.execPath, ["--import", "tsx", "ingest/cli.ts", ...args], {
+  return spawnSync(process.execPath, [...entryArgs("ingest/cli.ts"), ...args], {
     env: { ...process.env, LOG_LEVEL: "warn", ...env },
     encoding: "utf8",
   });

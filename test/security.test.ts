@@ -18,6 +18,7 @@ import { sameSecret as sameZaloSecret } from "../src/channels/zalo/webhook.ts";
 import { loadConfig } from "../src/config.ts";
 import { createLogger } from "../src/logger.ts";
 import { createServer, RATE_LIMITED_TEXT } from "../src/server/create-server.ts";
+import { entryArgs } from "./helpers/entry.ts";
 import { startOpenAIServer } from "./helpers/openai-server.ts";
 import { logSink, privateText } from "./helpers/telegram.ts";
 
@@ -102,7 +103,7 @@ describe("secrets never appear in the service's output", { timeout: 180_000 }, (
       };
     }
     const port = 20_000 + Math.floor(Math.random() * 20_000);
-    const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    const child = spawn(process.execPath, entryArgs("src/main.ts"), {
       env: {
         ...process.env,
         LOG_LEVEL: "debug",

@@ -9,6 +9,7 @@ import { loadConfig } from "../src/config.ts";
 import { createLogger } from "../src/logger.ts";
 import { createServer, type Server } from "../src/server/create-server.ts";
 import { buildWebAssets } from "../src/web/build-assets.ts";
+import { entryArgs } from "./helpers/entry.ts";
 
 /** Captures pino's JSON lines so tests can read what the service logged. */
 function logSink() {
@@ -172,7 +173,7 @@ describe("npm start", { timeout: 180_000 }, () => {
   });
 
   it("ingests, listens, logs its address and channels, and shuts down gracefully on SIGTERM", async () => {
-    child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    child = spawn(process.execPath, entryArgs("src/main.ts"), {
       env: { ...process.env, DATA_DIR: dir, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info" },
     });
     let output = "";

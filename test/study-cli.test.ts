@@ -3,9 +3,10 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Entry, entryArgs } from "./helpers/entry.ts";
 
 function run(script: string, args: string[], env: Record<string, string>) {
-  return spawnSync(process.execPath, ["--import", "tsx", `src/cli/${script}.ts`, ...args], {
+  return spawnSync(process.execPath, [...entryArgs(`src/cli/${script}.ts` as Entry), ...args], {
     env: { ...process.env, LOG_LEVEL: "warn", ...env },
     encoding: "utf8",
   });

@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { TelegramServer } from "telegram-test-api/lib/telegramServer.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { escapeHtml } from "../src/channels/telegram/format.ts";
+import { entryArgs } from "./helpers/entry.ts";
 
 const TOKEN = "6123456789:AAE-end-to-end-token-for-telegram-test-api";
 const USER_ID = 5_551_234;
@@ -46,7 +47,7 @@ describe("Telegram end to end with telegram-test-api", { timeout: 180_000 }, () 
     dir = await mkdtemp(join(tmpdir(), "sotay-telegram-e2e-"));
     telegram = new TelegramServer({ port: await freePort(), host: "127.0.0.1", storeTimeout: 600 });
     await telegram.start();
-    child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    child = spawn(process.execPath, entryArgs("src/main.ts"), {
       env: {
         ...process.env,
         DATABASE_URL: "",

@@ -8,6 +8,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { entryArgs } from "./helpers/entry.ts";
 import { type FakeZalo, LAN, startFakeZalo, textEvent, ZALO_TOKEN } from "./helpers/zalo.ts";
 
 describe("Zalo end to end with the fake Bot API server", { timeout: 180_000 }, () => {
@@ -19,7 +20,7 @@ describe("Zalo end to end with the fake Bot API server", { timeout: 180_000 }, (
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "sotay-zalo-e2e-"));
     fake = await startFakeZalo();
-    child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    child = spawn(process.execPath, entryArgs("src/main.ts"), {
       env: {
         ...process.env,
         DATABASE_URL: "",
