@@ -1,3 +1,4 @@
+import type { Citation } from "../contract/answer.ts";
 import { type AbbreviationGroups, expansionsFor } from "../retrieval/expand-query.ts";
 import type { Retrieval, RetrievedPassage } from "../retrieval/retriever.ts";
 import { foldDiacritics } from "../text/fold-diacritics.ts";
@@ -5,7 +6,6 @@ import { touchesQuestionWord } from "../text/question-words.ts";
 import { lexicalTerms, normalizeNumberToken, syllables } from "../text/tokenize.ts";
 import { passageSentences, toCitation } from "./citations.ts";
 import { type QuestionType, questionType } from "./question-type.ts";
-import type { Citation } from "./types.ts";
 
 export interface ExtractiveAnswer {
   found: boolean;

@@ -4,9 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { z } from "zod";
-import type { Answer } from "../answer/types.ts";
 import { createApp } from "../app.ts";
 import { loadConfig } from "../config.ts";
+import type { Answer } from "../contract/answer.ts";
 import { createLogger } from "../logger.ts";
 import { foldDiacritics } from "../text/fold-diacritics.ts";
 

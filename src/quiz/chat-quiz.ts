@@ -3,8 +3,8 @@ import type { BaseChatModel } from "@langchain/core/language_models/chat_models"
 import { type BaseMessage, HumanMessage, SystemMessage } from "@langchain/core/messages";
 import { z } from "zod";
 import { scrubSecrets } from "../answer/chat-model.ts";
-import { sectionLabel, toCitation } from "../answer/citations.ts";
 import { extractJsonObject } from "../answer/generative.ts";
+import { sectionLabel, toCitation } from "../contract/citation.ts";
 import { errorMessage } from "../error-message.ts";
 import type { Logger } from "../logger.ts";
 import type { ListedPassage } from "../store/passage-list.ts";

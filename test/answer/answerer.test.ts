@@ -3,7 +3,7 @@ import { runIngest } from "../../ingest/run-ingest.ts";
 import { type Answerer, createAnswerer, NOT_FOUND_TEXT } from "../../src/answer/answerer.ts";
 import { isFollowUp } from "../../src/answer/follow-up.ts";
 import { questionType } from "../../src/answer/question-type.ts";
-import type { Answer } from "../../src/answer/types.ts";
+import type { Answer } from "../../src/contract/answer.ts";
 import { createLogger } from "../../src/logger.ts";
 import { expansionsFor, loadAbbreviations } from "../../src/retrieval/expand-query.ts";
 import { createRetriever, type Retriever } from "../../src/retrieval/retriever.ts";

@@ -1,11 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
-import {
-  type Chunk,
-  type ChunkedDocument,
-  chunkDocument,
-  DEFAULT_CHUNK_OPTIONS,
-} from "../../ingest/chunk-document.ts";
+import { type ChunkedDocument, chunkDocument, DEFAULT_CHUNK_OPTIONS } from "../../ingest/chunk-document.ts";
 import {
   type CleanBlock,
   type CleanDocument,
@@ -13,6 +8,7 @@ import {
   isCaption,
 } from "../../ingest/clean-document.ts";
 import { type LoadedDocument, loadDocument } from "../../ingest/loaders/index.ts";
+import type { Chunk } from "../../src/contract/chunk.ts";
 import { splitSentences } from "../../src/text/split-sentences.ts";
 
 const ARTICLE_PATH = fileURLToPath(

@@ -4,11 +4,11 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { runIngest } from "../../ingest/run-ingest.ts";
 import { createLogger } from "../../src/logger.ts";
-import { idf } from "../../src/retrieval/bm25.ts";
 import { createRetriever, rareTerms, type WeightedTerm } from "../../src/retrieval/retriever.ts";
 import { type CorpusStore, createCorpusStore } from "../../src/store/corpus-store.ts";
 import type { Database } from "../../src/store/database.ts";
 import { migrate } from "../../src/store/migrate.ts";
+import { idf } from "../../src/text/bm25.ts";
 import { testEngines } from "../helpers/engines.ts";
 import { corpusFiles } from "../helpers/topic-corpus.ts";
 

@@ -4,7 +4,6 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runIngest } from "../../ingest/run-ingest.ts";
 import { createLogger } from "../../src/logger.ts";
-import { BM25_B, BM25_K1 } from "../../src/retrieval/bm25.ts";
 import {
   countTermsIn,
   coverage,
@@ -17,6 +16,7 @@ import { createRetriever } from "../../src/retrieval/retriever.ts";
 import { createCorpusStore } from "../../src/store/corpus-store.ts";
 import { type Database, openPglite } from "../../src/store/database.ts";
 import { migrate } from "../../src/store/migrate.ts";
+import { BM25_B, BM25_K1 } from "../../src/text/bm25.ts";
 import { foldDiacritics } from "../../src/text/fold-diacritics.ts";
 import { lexicalTerms, syllables } from "../../src/text/tokenize.ts";
 

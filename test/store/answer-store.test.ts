@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Answer } from "../../src/answer/types.ts";
+import type { Answer } from "../../src/contract/answer.ts";
 import { type AnswerStore, createAnswerStore, newAnswerId } from "../../src/store/answer-store.ts";
 import { migrate } from "../../src/store/migrate.ts";
 import { testEngines } from "../helpers/engines.ts";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Answer } from "../../src/answer/types.ts";
+import type { Answer } from "../../src/contract/answer.ts";
 import { createConversationStore } from "../../src/store/conversation-store.ts";
 import type { Queryable } from "../../src/store/database.ts";
 import { migrate } from "../../src/store/migrate.ts";

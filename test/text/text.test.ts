@@ -13,7 +13,7 @@ import {
   termArrayLiteral,
   termId,
   toSparsevec,
-} from "../../src/retrieval/bm25.ts";
+} from "../../src/text/bm25.ts";
 import { foldDiacritics } from "../../src/text/fold-diacritics.ts";
 import {
   normalizeInline,
@@ -421,7 +421,7 @@ describe("BM25 helpers", () => {
 
 describe("sparsevec size cap", () => {
   it("keeps the strongest entries of an over-long passage, in index order", async () => {
-    const { toSparsevec } = await import("../../src/retrieval/bm25.ts");
+    const { toSparsevec } = await import("../../src/text/bm25.ts");
     const weights = new Map<number, number>([
       [30, 0.5],
       [10, 2],

@@ -5,13 +5,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runIngest } from "../../../ingest/run-ingest.ts";
-import type { Answer, AnswerRequest } from "../../../src/answer/types.ts";
 import { type App, createApp } from "../../../src/app.ts";
 import { createTelegramBot } from "../../../src/channels/telegram/create-bot.ts";
 import { escapeHtml, TELEGRAM_MAX_CHARS } from "../../../src/channels/telegram/format.ts";
 import { EXAMPLE_QUESTIONS, TEXT } from "../../../src/channels/telegram/texts.ts";
 import type { TelegramBotDeps, TelegramBotOptions } from "../../../src/channels/telegram/types.ts";
 import { loadConfig } from "../../../src/config.ts";
+import type { Answer, AnswerRequest } from "../../../src/contract/answer.ts";
 import { createLogger } from "../../../src/logger.ts";
 import { type AnswerStore, createAnswerStore } from "../../../src/store/answer-store.ts";
 import {

@@ -2,7 +2,6 @@ import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { Answer, Citation } from "../../../src/answer/types.ts";
 import {
   EXAMPLE_DATA,
   encodeButton,
@@ -18,6 +17,7 @@ import {
   TELEGRAM_MAX_CHARS,
 } from "../../../src/channels/telegram/format.ts";
 import { sanitizeFileName, saveUpload } from "../../../src/channels/telegram/upload.ts";
+import type { Answer, Citation } from "../../../src/contract/answer.ts";
 import { telegramHtmlProblems } from "../../helpers/telegram.ts";
 
 const citation: Citation = {

@@ -1,12 +1,12 @@
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import type { Answer, AnswerRequest } from "../../../src/answer/types.ts";
 import { type App, createApp } from "../../../src/app.ts";
 import { EXAMPLE_QUESTIONS, TEXT } from "../../../src/channels/zalo/texts.ts";
 import type { ZaloChannelDeps, ZaloOptions } from "../../../src/channels/zalo/types.ts";
 import { createZaloChannel, type ZaloChannel } from "../../../src/channels/zalo/zalo-channel.ts";
 import { loadConfig } from "../../../src/config.ts";
+import type { Answer, AnswerRequest } from "../../../src/contract/answer.ts";
 import { createLogger } from "../../../src/logger.ts";
 import { createServer } from "../../../src/server/create-server.ts";
 import { createAnswerStore } from "../../../src/store/answer-store.ts";

@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import type { Answer, Citation } from "../../../src/answer/types.ts";
 import {
   formatAnswerText,
   formatDocumentsText,
@@ -8,6 +7,7 @@ import {
   splitMessage,
 } from "../../../src/channels/zalo/format.ts";
 import { createRateLimiter } from "../../../src/channels/zalo/rate-limit.ts";
+import type { Answer, Citation } from "../../../src/contract/answer.ts";
 import type { PassageView } from "../../../src/store/corpus-store.ts";
 
 const TITLE = "Hà Nội tiên phong đưa Nghị quyết XIV của Đảng vào cuộc sống";

@@ -1,4 +1,4 @@
-import { type ExtractedFact, extractFacts } from "./extract-facts.ts";
+import { type ExtractedFact, extractFacts } from "../text/extract-facts.ts";
 
 /**
  * Bump when what extractFacts finds changes: the next start (or ingest) re-extracts the facts of

@@ -1,4 +1,4 @@
-import { normalizeNumberToken } from "../text/tokenize.ts";
+import { normalizeNumberToken } from "./tokenize.ts";
 
 /**
  * Vietnamese numbers as written in the corpus: digits with dots for thousands and a comma for
