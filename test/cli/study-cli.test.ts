@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Entry, entryArgs } from "../helpers/entry.ts";
+import { preparedDataDir } from "../helpers/pglite-folder.ts";
 
 function run(script: string, args: string[], env: Record<string, string>) {
   return spawnSync(process.execPath, [...entryArgs(`src/cli/${script}.ts` as Entry), ...args], {
@@ -18,7 +19,7 @@ describe("npm run targets / quiz / studypack", { timeout: 180_000 }, () => {
   let env: Record<string, string>;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "sotay-study-cli-"));
-    env = { DATA_DIR: join(dir, "data") };
+    env = { DATA_DIR: preparedDataDir(join(dir, "data")) };
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 

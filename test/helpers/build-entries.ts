@@ -5,15 +5,20 @@
  * `import.meta.url` keeps the URL of the source file it is written in, so migrations, prompts,
  * abbreviations, the web client and the ingest worker are found exactly where the sources find them.
  * `SOTAY_TEST_TSX=1 npm test` runs the children from the sources through tsx instead.
+ * It also makes the PGlite folder that test/helpers/pglite-folder.ts copies.
  */
 import { readFile, rm } from "node:fs/promises";
 import { pathToFileURL } from "node:url";
 import { build } from "esbuild";
+import { openPglite } from "../../src/store/database.ts";
 import { ENTRIES, ENTRY_DIR, entryFile } from "./entry.ts";
+import { PGLITE_TEMPLATE } from "./pglite-folder.ts";
 
 export default async function buildEntries(): Promise<void> {
-  if (process.env.SOTAY_TEST_TSX) return;
   await rm(ENTRY_DIR, { recursive: true, force: true });
+  // The initdb'd PGlite folder that preparedDataDir() copies (pglite-folder.ts).
+  await (await openPglite(PGLITE_TEMPLATE)).close();
+  if (process.env.SOTAY_TEST_TSX) return;
   await Promise.all(
     ENTRIES.map((entry) =>
       build({

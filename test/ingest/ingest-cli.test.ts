@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { entryArgs } from "../helpers/entry.ts";
+import { preparedDataDir } from "../helpers/pglite-folder.ts";
 
 function ingest(args: string[], env: Record<string, string>) {
   return spawnSync(process.execPath, [...entryArgs("ingest/cli.ts"), ...args], {
@@ -25,7 +26,7 @@ describe("npm run ingest", { timeout: 180_000 }, () => {
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
   it("prints exactly one JSON object with --json, persists the store, and a re-run changes nothing", () => {
-    const env = { DATA_DIR: join(dir, "data"), CORPUS_DIR: corpus };
+    const env = { DATA_DIR: preparedDataDir(join(dir, "data")), CORPUS_DIR: corpus };
     const first = ingest(["--json"], env);
     expect(first.status).toBe(0);
     const summary = JSON.parse(first.stdout);
@@ -47,7 +48,7 @@ describe("npm run ingest", { timeout: 180_000 }, () => {
 
   it("exits non-zero naming the broken file, after ingesting the others", async () => {
     await writeFile(join(corpus, "hong.docx"), "PK not really a docx");
-    const result = ingest(["--json", "--corpus", corpus], { DATA_DIR: join(dir, "data2") });
+    const result = ingest(["--json", "--corpus", corpus], { DATA_DIR: preparedDataDir(join(dir, "data2")) });
     expect(result.status).toBe(1);
     const summary = JSON.parse(result.stdout);
     expect(summary.documents.added).toBe(1);

@@ -27,6 +27,7 @@ import { createDeliveryStore } from "../../src/store/delivery-store.ts";
 import { buildWebAssets } from "../../src/web/build-assets.ts";
 import { entryArgs } from "../helpers/entry.ts";
 import { startOpenAIServer } from "../helpers/openai-server.ts";
+import { preparedDataDir } from "../helpers/pglite-folder.ts";
 import {
   ADMIN,
   BOT_INFO,
@@ -398,6 +399,7 @@ describe("bad input: the CLI (npm run ask)", { timeout: 180_000 }, () => {
   let dir: string;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "sotay-bad-input-cli-"));
+    preparedDataDir(join(dir, "data"));
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 

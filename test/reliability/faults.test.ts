@@ -26,6 +26,7 @@ import { createDeliveryStore } from "../../src/store/delivery-store.ts";
 import { openStore } from "../../src/store/open-store.ts";
 import { type Entry, entryArgs } from "../helpers/entry.ts";
 import { startOpenAIServer } from "../helpers/openai-server.ts";
+import { preparedDataDir } from "../helpers/pglite-folder.ts";
 import { startTcpProxy, type TcpProxy } from "../helpers/tcp-proxy.ts";
 import { ADMIN, BOT_INFO, BOT_TOKEN, LAN, logSink, privateText } from "../helpers/telegram.ts";
 import { startFakeZalo, textEvent, ZALO_TOKEN } from "../helpers/zalo.ts";
@@ -224,7 +225,7 @@ describe("ingest faults (npm run ingest in a child process)", { timeout: 180_000
     await mkdir(corpus);
     await writeFile(join(corpus, "seed.md"), readFileSync(SEED));
     const env = {
-      DATA_DIR: join(tmp, "embed-data"),
+      DATA_DIR: preparedDataDir(join(tmp, "embed-data")),
       CORPUS_DIR: corpus,
       EMBEDDINGS: "openai",
       OPENAI_BASE_URL: embeddings.url,
@@ -279,6 +280,7 @@ describe("ingest faults (npm run ingest in a child process)", { timeout: 180_000
       await writeCorpus(corpus, count);
       const database = name === "postgres" ? await freshDatabase() : undefined;
       const dataDir = join(tmp, `kill-data-${name}`);
+      if (!database) preparedDataDir(dataDir);
       const env = {
         DATA_DIR: dataDir,
         CORPUS_DIR: corpus,

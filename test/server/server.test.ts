@@ -10,6 +10,7 @@ import { createLogger } from "../../src/logger.ts";
 import { createServer, type Server } from "../../src/server/create-server.ts";
 import { buildWebAssets } from "../../src/web/build-assets.ts";
 import { entryArgs } from "../helpers/entry.ts";
+import { preparedDataDir } from "../helpers/pglite-folder.ts";
 
 /** Captures pino's JSON lines so tests can read what the service logged. */
 function logSink() {
@@ -42,7 +43,7 @@ describe("HTTP service", () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "sotay-server-"));
-    const config = loadConfig({ DATA_DIR: dir });
+    const config = loadConfig({ DATA_DIR: preparedDataDir(dir) });
     app = await createApp(config, createLogger("silent"));
     const web = await buildWebAssets();
     server = createServer({
@@ -165,7 +166,7 @@ describe("npm start", { timeout: 180_000 }, () => {
   let dir: string;
   let child: ChildProcess | undefined;
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), "sotay-start-"));
+    dir = preparedDataDir(await mkdtemp(join(tmpdir(), "sotay-start-")));
   });
   afterAll(async () => {
     child?.kill("SIGKILL");

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { entryArgs } from "../helpers/entry.ts";
+import { preparedDataDir } from "../helpers/pglite-folder.ts";
 
 const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL;
 
@@ -48,6 +49,7 @@ describe.each([
       const dir = await mkdtemp(join(tmpdir(), "sotay-durable-"));
       const name = `sotay_t_${randomBytes(5).toString("hex")}`;
       let env: Record<string, string> = { DATA_DIR: join(dir, "data") };
+      if (engine === "pglite") preparedDataDir(env.DATA_DIR as string);
       if (engine === "postgres") {
         const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
         await admin.connect();

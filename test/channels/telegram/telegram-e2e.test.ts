@@ -13,6 +13,7 @@ import { TelegramServer } from "telegram-test-api/lib/telegramServer.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { escapeHtml } from "../../../src/channels/telegram/format.ts";
 import { entryArgs } from "../../helpers/entry.ts";
+import { preparedDataDir } from "../../helpers/pglite-folder.ts";
 
 const TOKEN = "6123456789:AAE-end-to-end-token-for-telegram-test-api";
 const USER_ID = 5_551_234;
@@ -44,7 +45,7 @@ describe("Telegram end to end with telegram-test-api", { timeout: 180_000 }, () 
   let servicePort = 0;
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), "sotay-telegram-e2e-"));
+    dir = preparedDataDir(await mkdtemp(join(tmpdir(), "sotay-telegram-e2e-")));
     telegram = new TelegramServer({ port: await freePort(), host: "127.0.0.1", storeTimeout: 600 });
     await telegram.start();
     child = spawn(process.execPath, entryArgs("src/main.ts"), {

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { entryArgs } from "../../helpers/entry.ts";
+import { preparedDataDir } from "../../helpers/pglite-folder.ts";
 import { type FakeZalo, LAN, startFakeZalo, textEvent, ZALO_TOKEN } from "../../helpers/zalo.ts";
 
 describe("Zalo end to end with the fake Bot API server", { timeout: 180_000 }, () => {
@@ -18,7 +19,7 @@ describe("Zalo end to end with the fake Bot API server", { timeout: 180_000 }, (
   let output = "";
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), "sotay-zalo-e2e-"));
+    dir = preparedDataDir(await mkdtemp(join(tmpdir(), "sotay-zalo-e2e-")));
     fake = await startFakeZalo();
     child = spawn(process.execPath, entryArgs("src/main.ts"), {
       env: {
