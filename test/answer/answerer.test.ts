@@ -11,6 +11,7 @@ import { createConversationStore } from "../../src/store/conversation-store.ts";
 import { createCorpusStore } from "../../src/store/corpus-store.ts";
 import { type Database, openPglite } from "../../src/store/database.ts";
 import { migrate } from "../../src/store/migrate.ts";
+import { seeded } from "../helpers/pglite-folder.ts";
 
 const logger = createLogger("silent");
 const abbreviations = loadAbbreviations();
@@ -74,7 +75,7 @@ describe("answers from the seed article", () => {
   let answerer: Answerer;
 
   beforeAll(async () => {
-    db = await openPglite("memory://");
+    db = await openPglite("memory://", seeded().pgliteSeed);
     await migrate(db);
     const store = createCorpusStore(db);
     await runIngest({ store, corpusDir: "corpus", logger });

@@ -7,17 +7,24 @@
  * `SOTAY_TEST_TSX=1 npm test` runs the children from the sources through tsx instead.
  * It also makes the PGlite folder that test/helpers/pglite-folder.ts copies.
  */
-import { readFile, rm } from "node:fs/promises";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { pathToFileURL } from "node:url";
+import { PGlite } from "@electric-sql/pglite";
+import { vector } from "@electric-sql/pglite-pgvector";
 import { build } from "esbuild";
 import { openPglite } from "../../src/store/database.ts";
 import { ENTRIES, ENTRY_DIR, entryFile } from "./entry.ts";
-import { PGLITE_TEMPLATE } from "./pglite-folder.ts";
+import { PGLITE_SEED, PGLITE_TEMPLATE } from "./pglite-folder.ts";
 
 export default async function buildEntries(): Promise<void> {
   await rm(ENTRY_DIR, { recursive: true, force: true });
   // The initdb'd PGlite folder that preparedDataDir() copies (pglite-folder.ts).
   await (await openPglite(PGLITE_TEMPLATE)).close();
+  // …and its dump, which seeded() gives memory:// stores.
+  const initdb = await PGlite.create("memory://", { extensions: { vector } });
+  await mkdir(ENTRY_DIR, { recursive: true });
+  await writeFile(PGLITE_SEED, Buffer.from(await (await initdb.dumpDataDir("none")).arrayBuffer()));
+  await initdb.close();
   if (process.env.SOTAY_TEST_TSX) return;
   await Promise.all(
     ENTRIES.map((entry) =>

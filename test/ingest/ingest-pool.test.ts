@@ -9,6 +9,7 @@ import { createLogger } from "../../src/logger.ts";
 import { createCorpusStore, prepareRows } from "../../src/store/corpus-store.ts";
 import { openPglite } from "../../src/store/database.ts";
 import { migrate } from "../../src/store/migrate.ts";
+import { seeded } from "../helpers/pglite-folder.ts";
 
 const logger = createLogger("silent");
 
@@ -62,7 +63,7 @@ describe("ingest with worker threads (prepare-pool.ts)", () => {
     await writeCorpus(corpus, files);
     const results = [];
     for (const workers of [0, 2]) {
-      const db = await openPglite("memory://");
+      const db = await openPglite("memory://", seeded().pgliteSeed);
       try {
         await migrate(db);
         const summary = await runIngest({

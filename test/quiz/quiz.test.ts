@@ -14,6 +14,7 @@ import { appearsIn, definitionParts, enumerationItems } from "../../src/quiz/off
 import { createQuizzes } from "../../src/quiz/quiz-service.ts";
 import type { QuizQuestion } from "../../src/quiz/types.ts";
 import { type ChatCompletionRequest, startOpenAIServer } from "../helpers/openai-server.ts";
+import { seeded } from "../helpers/pglite-folder.ts";
 import { logSink } from "../helpers/telegram.ts";
 
 const TITLE = "Hà Nội tiên phong đưa Nghị quyết XIV của Đảng vào cuộc sống";
@@ -21,7 +22,7 @@ const TITLE = "Hà Nội tiên phong đưa Nghị quyết XIV của Đảng vào
 let app: App;
 
 beforeAll(async () => {
-  app = await createApp(loadConfig({ DATA_DIR: "memory://" }), createLogger("silent"));
+  app = await createApp(loadConfig({ DATA_DIR: "memory://" }), createLogger("silent"), seeded());
 });
 afterAll(async () => {
   await app?.close();

@@ -27,7 +27,7 @@ import { createDeliveryStore } from "../../src/store/delivery-store.ts";
 import { buildWebAssets } from "../../src/web/build-assets.ts";
 import { entryArgs } from "../helpers/entry.ts";
 import { startOpenAIServer } from "../helpers/openai-server.ts";
-import { preparedDataDir } from "../helpers/pglite-folder.ts";
+import { preparedDataDir, seeded } from "../helpers/pglite-folder.ts";
 import {
   ADMIN,
   BOT_INFO,
@@ -148,7 +148,7 @@ const logs = logSink();
 
 beforeAll(async () => {
   [app, fake] = await Promise.all([
-    createApp(loadConfig({ DATA_DIR: "memory://" }), createLogger("silent")),
+    createApp(loadConfig({ DATA_DIR: "memory://" }), createLogger("silent"), seeded()),
     startFakeZalo(),
   ]);
   const logger = createLogger("info", logs.stream);
@@ -531,6 +531,7 @@ describe("prompt injection against the chat model (local OpenAI-compatible serve
     llm = await createApp(
       loadConfig({ DATA_DIR: "memory://", CHAT_MODEL: "fake-chat", OPENAI_BASE_URL: model.url }),
       createLogger("info", llmLogs.stream),
+      seeded(),
     );
     api = createServer({
       answerer: llm.answerer,

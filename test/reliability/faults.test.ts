@@ -26,7 +26,7 @@ import { createDeliveryStore } from "../../src/store/delivery-store.ts";
 import { openStore } from "../../src/store/open-store.ts";
 import { type Entry, entryArgs } from "../helpers/entry.ts";
 import { startOpenAIServer } from "../helpers/openai-server.ts";
-import { preparedDataDir } from "../helpers/pglite-folder.ts";
+import { preparedDataDir, seeded } from "../helpers/pglite-folder.ts";
 import { startTcpProxy, type TcpProxy } from "../helpers/tcp-proxy.ts";
 import { ADMIN, BOT_INFO, BOT_TOKEN, LAN, logSink, privateText } from "../helpers/telegram.ts";
 import { startFakeZalo, textEvent, ZALO_TOKEN } from "../helpers/zalo.ts";
@@ -162,6 +162,7 @@ describe("the chat model down, slow or returning garbage", () => {
         CHAT_TIMEOUT_MS: "800",
       }),
       createLogger("info", logs.stream),
+      seeded(),
     );
   });
   afterAll(async () => {
@@ -204,7 +205,7 @@ describe("the chat model down, slow or returning garbage", () => {
       CHAT_TIMEOUT_MS: "800",
     });
     const lines = logSink();
-    const offline = await createApp(config, createLogger("info", lines.stream));
+    const offline = await createApp(config, createLogger("info", lines.stream), seeded());
     try {
       const answer = await offline.answerer.answer({ question: GROWTH });
       expect(answer).toMatchObject({ found: true, mode: "extractive" });
@@ -466,7 +467,7 @@ describe.skipIf(!TEST_DATABASE_URL)(
 describe("Telegram and Zalo answering 429 and 5xx: retried, the answer delivered once", () => {
   let app: App;
   beforeAll(async () => {
-    app = await createApp(loadConfig({ DATA_DIR: "memory://" }), createLogger("silent"));
+    app = await createApp(loadConfig({ DATA_DIR: "memory://" }), createLogger("silent"), seeded());
   });
   afterAll(() => app?.close());
 

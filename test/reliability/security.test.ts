@@ -20,6 +20,7 @@ import { createLogger } from "../../src/logger.ts";
 import { createServer, RATE_LIMITED_TEXT } from "../../src/server/create-server.ts";
 import { entryArgs } from "../helpers/entry.ts";
 import { startOpenAIServer } from "../helpers/openai-server.ts";
+import { seeded } from "../helpers/pglite-folder.ts";
 import { logSink, privateText } from "../helpers/telegram.ts";
 
 const GROWTH = "Hà Nội phấn đấu tăng trưởng kinh tế bao nhiêu?";
@@ -218,7 +219,7 @@ describe("webhook secrets", () => {
 
 describe("per-client rate limit on the web API", () => {
   it("past API_RATE_LIMIT questions a minute a client gets 429 with a Vietnamese message; others are still answered", async () => {
-    const app = await createApp(loadConfig({ DATA_DIR: "memory://" }), createLogger("silent"));
+    const app = await createApp(loadConfig({ DATA_DIR: "memory://" }), createLogger("silent"), seeded());
     try {
       const config = loadConfig({ API_RATE_LIMIT: "3", TRUST_PROXY: "true" });
       const server = createServer({
@@ -271,6 +272,7 @@ describe("global cap on concurrent chat-model calls", () => {
         CHAT_MAX_CONCURRENCY: "2",
       }),
       createLogger("info", logs.stream),
+      seeded(),
     );
     try {
       model.delayNext(1_000, 2);

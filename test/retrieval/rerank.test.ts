@@ -19,6 +19,7 @@ import { migrate } from "../../src/store/migrate.ts";
 import { BM25_B, BM25_K1 } from "../../src/text/bm25.ts";
 import { foldDiacritics } from "../../src/text/fold-diacritics.ts";
 import { lexicalTerms, syllables } from "../../src/text/tokenize.ts";
+import { seeded } from "../helpers/pglite-folder.ts";
 
 const term = (t: string, weight = 1): RerankTerm => ({ term: t, weight });
 
@@ -209,7 +210,7 @@ describe("the retriever's rerank stage (PGlite)", () => {
       "---\ntitle: Luật Giáo dục\n---\n\n## Phạm vi\n\nLuật này quy định về hệ thống giáo dục quốc dân; " +
         "cơ sở giáo dục, nhà giáo, người học.\n",
     );
-    db = await openPglite("memory://");
+    db = await openPglite("memory://", seeded().pgliteSeed);
     await migrate(db);
     await runIngest({ store: createCorpusStore(db), corpusDir: dir, logger: createLogger("silent") });
   });

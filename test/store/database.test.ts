@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Database, openPglite } from "../../src/store/database.ts";
+import { seeded } from "../helpers/pglite-folder.ts";
 
 /**
  * PGlite executes on the Node thread, and its statements queue behind a promise-based lock: left
@@ -9,7 +10,7 @@ import { type Database, openPglite } from "../../src/store/database.ts";
 describe("PGlite and the event loop", () => {
   let db: Database;
   beforeAll(async () => {
-    db = await openPglite("memory://");
+    db = await openPglite("memory://", seeded().pgliteSeed);
   });
   afterAll(() => db?.close());
 

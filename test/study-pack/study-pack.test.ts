@@ -4,6 +4,7 @@ import { loadConfig } from "../../src/config.ts";
 import { createLogger } from "../../src/logger.ts";
 import { createServer, type Server } from "../../src/server/create-server.ts";
 import { escapeMarkdown, type StudyPack, studyPackFilename } from "../../src/study-pack/study-pack.ts";
+import { seeded } from "../helpers/pglite-folder.ts";
 
 const TITLE = "Hà Nội tiên phong đưa Nghị quyết XIV của Đảng vào cuộc sống";
 
@@ -11,7 +12,7 @@ let app: App;
 let server: Server;
 
 beforeAll(async () => {
-  app = await createApp(loadConfig({ DATA_DIR: "memory://" }), createLogger("silent"));
+  app = await createApp(loadConfig({ DATA_DIR: "memory://" }), createLogger("silent"), seeded());
   server = createServer({
     answerer: app.answerer,
     store: app.store,

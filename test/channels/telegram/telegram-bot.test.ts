@@ -14,6 +14,7 @@ import { loadConfig } from "../../../src/config.ts";
 import type { Answer, AnswerRequest } from "../../../src/contract/answer.ts";
 import { createLogger } from "../../../src/logger.ts";
 import { type AnswerStore, createAnswerStore } from "../../../src/store/answer-store.ts";
+import { seeded } from "../../helpers/pglite-folder.ts";
 import {
   ADMIN,
   BOT_INFO,
@@ -44,7 +45,11 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "sotay-telegram-"));
   corpusDir = join(dir, "corpus");
   await cp("corpus", corpusDir, { recursive: true });
-  app = await createApp(loadConfig({ DATA_DIR: "memory://", CORPUS_DIR: corpusDir }), createLogger("silent"));
+  app = await createApp(
+    loadConfig({ DATA_DIR: "memory://", CORPUS_DIR: corpusDir }),
+    createLogger("silent"),
+    seeded(),
+  );
   answers = createAnswerStore(app.store.db);
 });
 afterAll(async () => {

@@ -13,6 +13,7 @@ import { ConfigError, loadConfig } from "../../../src/config.ts";
 import { createLogger } from "../../../src/logger.ts";
 import { createServer } from "../../../src/server/create-server.ts";
 import { createAnswerStore } from "../../../src/store/answer-store.ts";
+import { seeded } from "../../helpers/pglite-folder.ts";
 import { ADMIN, BOT_INFO, BOT_TOKEN, captureApi, LAN, logSink, privateText } from "../../helpers/telegram.ts";
 
 const SECRET = "wh-secret-2f9c1d7e5a4b3c2d1e0f";
@@ -20,7 +21,7 @@ const WEBHOOK_URL = "https://sotay.example.org/telegram/webhook";
 
 let app: App;
 beforeAll(async () => {
-  app = await createApp(loadConfig({ DATA_DIR: "memory://" }), createLogger("silent"));
+  app = await createApp(loadConfig({ DATA_DIR: "memory://" }), createLogger("silent"), seeded());
 });
 afterAll(() => app?.close());
 

@@ -9,6 +9,7 @@ import { loadConfig } from "../../../src/config.ts";
 import { createLogger } from "../../../src/logger.ts";
 import { appearsIn } from "../../../src/quiz/offline-quiz.ts";
 import { createAnswerStore } from "../../../src/store/answer-store.ts";
+import { seeded } from "../../helpers/pglite-folder.ts";
 import {
   ADMIN,
   BOT_INFO,
@@ -26,7 +27,7 @@ const TITLE = "Hà Nội tiên phong đưa Nghị quyết XIV của Đảng vào
 let app: App;
 
 beforeAll(async () => {
-  app = await createApp(loadConfig({ DATA_DIR: "memory://" }), createLogger("silent"));
+  app = await createApp(loadConfig({ DATA_DIR: "memory://" }), createLogger("silent"), seeded());
 });
 afterAll(async () => {
   await app?.close();

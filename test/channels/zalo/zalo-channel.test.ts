@@ -11,6 +11,7 @@ import { createLogger } from "../../../src/logger.ts";
 import { createServer } from "../../../src/server/create-server.ts";
 import { createAnswerStore } from "../../../src/store/answer-store.ts";
 import { createDeliveryStore } from "../../../src/store/delivery-store.ts";
+import { seeded } from "../../helpers/pglite-folder.ts";
 import { logSink } from "../../helpers/telegram.ts";
 import {
   type FakeZalo,
@@ -37,7 +38,7 @@ const logs = logSink();
 
 beforeAll(async () => {
   [app, fake] = await Promise.all([
-    createApp(loadConfig({ DATA_DIR: "memory://" }), createLogger("silent")),
+    createApp(loadConfig({ DATA_DIR: "memory://" }), createLogger("silent"), seeded()),
     startFakeZalo(),
   ]);
 });

@@ -12,6 +12,7 @@ import type { Quiz } from "../../../src/quiz/types.ts";
 import { createAnswerStore } from "../../../src/store/answer-store.ts";
 import { createDeliveryStore } from "../../../src/store/delivery-store.ts";
 import { createQuizSessionStore } from "../../../src/store/quiz-session-store.ts";
+import { seeded } from "../../helpers/pglite-folder.ts";
 import { type FakeZalo, startFakeZalo, textEvent, ZALO_TOKEN, type ZaloUser } from "../../helpers/zalo.ts";
 
 const TITLE = "Hà Nội tiên phong đưa Nghị quyết XIV của Đảng vào cuộc sống";
@@ -23,7 +24,7 @@ let fake: FakeZalo;
 
 beforeAll(async () => {
   [app, fake] = await Promise.all([
-    createApp(loadConfig({ DATA_DIR: "memory://" }), createLogger("silent")),
+    createApp(loadConfig({ DATA_DIR: "memory://" }), createLogger("silent"), seeded()),
     startFakeZalo(),
   ]);
 });
