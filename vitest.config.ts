@@ -3,9 +3,14 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    // Bundles the entries tests start as child processes, once per run.
+    globalSetup: ["test/helpers/build-entries.ts"],
     // PGlite takes a few seconds to start; each test file opens its own.
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",
+    // Vitest's default is one worker per core minus one: a single one on a 2-core machine, idle while
+    // a child process or the database works.
+    maxWorkers: 2,
   },
 });

@@ -1,6 +1,7 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
+import { errorMessage } from "../src/error-message.ts";
 
 /**
  * The ALQAC 2023 legal corpus (../shared/bench/alqac2023/law.json, read at run time, never copied
@@ -38,7 +39,7 @@ export async function readAlqacLaws(path: string): Promise<AlqacLaw[]> {
   try {
     json = JSON.parse(raw);
   } catch (error) {
-    throw new Error(`${path} is not valid JSON (${error instanceof Error ? error.message : String(error)})`);
+    throw new Error(`${path} is not valid JSON (${errorMessage(error)})`);
   }
   const parsed = alqacLawsSchema.safeParse(json);
   if (!parsed.success) {

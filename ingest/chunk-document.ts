@@ -1,26 +1,7 @@
 import { createHash } from "node:crypto";
+import type { Chunk } from "../src/contract/chunk.ts";
 import { splitSentences } from "../src/text/split-sentences.ts";
 import type { CleanDocument } from "./clean-document.ts";
-
-export interface ChunkSentence {
-  /** offsets into the chunk's text */
-  start: number;
-  end: number;
-  /** a photo caption: searchable, but never quoted as a fact */
-  caption: boolean;
-}
-
-export interface Chunk {
-  id: string;
-  ordinal: number;
-  headingPath: string[];
-  text: string;
-  /** offsets into the document body */
-  start: number;
-  end: number;
-  sentences: ChunkSentence[];
-  words: number;
-}
 
 export interface ChunkedDocument {
   /** the normalised document text; chunk offsets point into it */

@@ -3,9 +3,10 @@ import cliProgress from "cli-progress";
 import { z } from "zod";
 import { loadConfigOrExit } from "../src/config.ts";
 import { createDenseEmbedder } from "../src/embeddings/create-dense-embedder.ts";
+import { errorMessage } from "../src/error-message.ts";
 import { createLogger } from "../src/logger.ts";
 import { describeStore, openStore } from "../src/store/open-store.ts";
-import { errorMessage, formatSummary, runIngest } from "./run-ingest.ts";
+import { formatSummary, runIngest } from "./run-ingest.ts";
 
 const USAGE = `Usage: npm run ingest -- [--corpus DIR] [--dry-run] [--reembed] [--json]
 

@@ -1,3 +1,4 @@
+import { errorMessage } from "../src/error-message.ts";
 import { type BatchRows, type DocumentInput, prepareRows } from "../src/store/corpus-store.ts";
 import { readDocument } from "./read-document.ts";
 
@@ -37,7 +38,7 @@ export async function prepareFiles(
       const { document } = await readDocument(file.path, file.absolutePath, file.bytes);
       inputs.push({ ...document, contentHash: file.contentHash });
     } catch (error) {
-      failed.push({ path: file.path, error: error instanceof Error ? error.message : String(error) });
+      failed.push({ path: file.path, error: errorMessage(error) });
     }
   }
   return {

@@ -1,4 +1,5 @@
 import { parentPort } from "node:worker_threads";
+import { errorMessage } from "../src/error-message.ts";
 import { prepareRows } from "../src/store/corpus-store.ts";
 import { prepareFiles } from "./prepare-files.ts";
 import type { PrepareReply, PrepareRequest } from "./prepare-pool.ts";
@@ -16,7 +17,7 @@ parentPort?.on("message", async (request: PrepareRequest) => {
           : await prepareRows(request.inputs, request.avgdl);
     reply = { id: request.id, result };
   } catch (error) {
-    reply = { id: request.id, error: error instanceof Error ? error.message : String(error) };
+    reply = { id: request.id, error: errorMessage(error) };
   }
   parentPort?.postMessage(reply);
 });

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import { extname, join, relative, sep } from "node:path";
 import type { DenseEmbedder } from "../src/embeddings/types.ts";
+import { errorMessage } from "../src/error-message.ts";
 import type { Logger } from "../src/logger.ts";
 import type { CorpusStore, DenseVectors, DocumentInput, PreparedBatch } from "../src/store/corpus-store.ts";
 import { createFactStore } from "../src/store/fact-store.ts";
@@ -9,6 +10,9 @@ import { SUPPORTED_EXTENSIONS } from "./loaders/index.ts";
 import type { PreparedFiles } from "./prepare-files.ts";
 import { createPreparePool, defaultPoolSize, type PreparePool } from "./prepare-pool.ts";
 import { type ReadDocument, readDocument } from "./read-document.ts";
+
+// The benchmarks under ingest/bench/ import it from here.
+export { errorMessage };
 
 export interface IngestSummary {
   documents: {
@@ -474,10 +478,6 @@ async function embedMissing(store: CorpusStore, embedder: DenseEmbedder): Promis
     );
   }
   return missing.length;
-}
-
-export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** One human-readable line. */

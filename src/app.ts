@@ -17,6 +17,7 @@ import { loadAbbreviations } from "./retrieval/expand-query.ts";
 import { createLexicalIndexSource } from "./retrieval/lexical-index.ts";
 import { createRetriever } from "./retrieval/retriever.ts";
 import { createConversationStore } from "./store/conversation-store.ts";
+import type { DatabaseOptions } from "./store/database.ts";
 import { createFactStore } from "./store/fact-store.ts";
 import { openStoreWithRetry } from "./store/open-store.ts";
 import { createStudyPacks } from "./study-pack/study-pack.ts";
@@ -25,9 +26,17 @@ import { createStudyPacks } from "./study-pack/study-pack.ts";
  * Wires the core from the configuration: store, retriever, answerer. Every entry point (CLI, web
  * service, bots, evaluation) builds exactly this, once per process.
  */
-export async function createApp(config: Config, logger: Logger) {
+export async function createApp(
+  config: Config,
+  logger: Logger,
+  options: Pick<DatabaseOptions, "pgliteSeed"> = {},
+) {
   // PostgreSQL may still be starting (a restart, docker compose up): retry for a bounded time.
-  const store = await openStoreWithRetry(config, { logger, timeoutMs: config.DATABASE_START_TIMEOUT_MS });
+  const store = await openStoreWithRetry(
+    config,
+    { logger, timeoutMs: config.DATABASE_START_TIMEOUT_MS },
+    options,
+  );
   try {
     const embedder = await createDenseEmbedder(config, logger);
     // A fresh clone has an empty store: ingest the corpus folder before the first question.

@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../src/config.ts";
+import { entryArgs } from "./helpers/entry.ts";
 
 describe("configuration", () => {
   it("defaults to the embedded store, lexical search and the corpus folder", () => {
@@ -47,7 +48,7 @@ describe("configuration", () => {
   });
 
   it("stops a command with exit code 2 and one line naming the variable, without a stack trace", () => {
-    const result = spawnSync(process.execPath, ["--import", "tsx", "ingest/cli.ts", "--dry-run"], {
+    const result = spawnSync(process.execPath, [...entryArgs("ingest/cli.ts"), "--dry-run"], {
       env: { ...process.env, EMBEDDINGS: "bert" },
       encoding: "utf8",
     });

@@ -1,3 +1,4 @@
+import { errorMessage } from "../../src/error-message.ts";
 import type { Block } from "./types.ts";
 
 /** NFC first: NFD input (macOS, some PDF producers) would otherwise never match NFC queries. */
@@ -17,7 +18,7 @@ export function cleanBlocks(blocks: readonly Block[]): Block[] {
 
 /** The error's own message, first line only: library messages sometimes carry code frames. */
 export function describeError(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   // A trailing colon announces the detail lines just cut off.
   return message.split("\n")[0]?.trim().replace(/:$/, "") || "unknown error";
 }

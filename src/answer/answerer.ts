@@ -1,3 +1,4 @@
+import type { Answer, AnswerRequest, Citation } from "../contract/answer.ts";
 import type { Logger } from "../logger.ts";
 import type { AbbreviationGroups } from "../retrieval/expand-query.ts";
 import type { Retrieval, Retriever } from "../retrieval/retriever.ts";
@@ -13,7 +14,6 @@ import {
 } from "./extractive.ts";
 import { isFollowUp } from "./follow-up.ts";
 import { questionType } from "./question-type.ts";
-import type { Answer, AnswerRequest, Citation } from "./types.ts";
 
 /** The generative path, when a chat model is configured (see generative.ts). */
 export interface GenerativePath {

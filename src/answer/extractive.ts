@@ -1,3 +1,4 @@
+import type { Citation } from "../contract/answer.ts";
 import type { AbbreviationGroups } from "../retrieval/expand-query.ts";
 import type { Retrieval, RetrievedPassage } from "../retrieval/retriever.ts";
 import { isQuestionWord, touchesQuestionWord } from "../text/question-words.ts";
@@ -25,7 +26,6 @@ import {
 } from "./question-terms.ts";
 import { type QuestionType, questionType } from "./question-type.ts";
 import { judge, shortAnswerIn, type Verdict } from "./short-answer.ts";
-import type { Citation } from "./types.ts";
 
 export interface ExtractiveAnswer {
   found: boolean;

@@ -1,6 +1,7 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { type BaseMessage, HumanMessage, SystemMessage } from "@langchain/core/messages";
 import { z } from "zod";
+import type { Citation } from "../contract/answer.ts";
 import type { Logger } from "../logger.ts";
 import type { Retrieval, RetrievedPassage } from "../retrieval/retriever.ts";
 import { normalizeText } from "../text/normalize-vietnamese.ts";
@@ -9,7 +10,6 @@ import { syllables } from "../text/tokenize.ts";
 import { scrubSecrets } from "./chat-model.ts";
 import { passageSentences, sectionLabel, toCitation } from "./citations.ts";
 import type { Prompts } from "./prompts.ts";
-import type { Citation } from "./types.ts";
 
 export interface HistoryTurn {
   question: string;

@@ -4,6 +4,7 @@ import { parseArgs } from "node:util";
 import { z } from "zod";
 import { createApp } from "../app.ts";
 import { loadConfigOrExit } from "../config.ts";
+import { errorMessage } from "../error-message.ts";
 import { createLogger } from "../logger.ts";
 import { formatAnswerText } from "./format-answer.ts";
 
@@ -42,7 +43,7 @@ async function main() {
       allowPositionals: true,
     });
   } catch (error) {
-    fail(error instanceof Error ? error.message : String(error));
+    fail(errorMessage(error));
   }
   const { values, positionals } = parsed;
   if (values.help) {

@@ -4,9 +4,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { z } from "zod";
-import type { Answer } from "../answer/types.ts";
 import { createApp } from "../app.ts";
 import { loadConfig } from "../config.ts";
+import type { Answer } from "../contract/answer.ts";
+import { errorMessage } from "../error-message.ts";
 import { readViquad, writeViquadCorpus } from "../eval/viquad.ts";
 import { type AnsweredItem, summarizeViquad, type ViquadReport } from "../eval/viquad-report.ts";
 import { createLogger } from "../logger.ts";
@@ -75,7 +76,7 @@ async function main() {
       },
     }).values;
   } catch (error) {
-    fail(error instanceof Error ? error.message : String(error));
+    fail(errorMessage(error));
   }
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
@@ -89,7 +90,7 @@ async function main() {
   try {
     items = readViquad(values.csv);
   } catch (error) {
-    fail(error instanceof Error ? error.message : String(error));
+    fail(errorMessage(error));
   }
   if (limit !== undefined) items = items.slice(0, limit);
   if (items.length === 0) fail(`${values.csv} holds no questions.`);

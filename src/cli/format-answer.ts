@@ -1,4 +1,4 @@
-import type { Answer, Citation } from "../answer/types.ts";
+import type { Answer, Citation } from "../contract/answer.ts";
 
 /** "[1] Title, Section (Publisher, 2026-03-02) https://…" */
 export function formatSource(c: Citation): string {

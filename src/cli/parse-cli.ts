@@ -1,5 +1,6 @@
 import { type ParseArgsConfig, parseArgs } from "node:util";
 import type { z } from "zod";
+import { errorMessage } from "../error-message.ts";
 
 /**
  * A command's arguments: `node:util` parses them, zod checks them. An unknown option or a bad
@@ -19,7 +20,7 @@ export function parseCliArgs<S extends z.ZodType>(
   try {
     parsed = parseArgs({ args: process.argv.slice(2), options, allowPositionals });
   } catch (error) {
-    return fail(error instanceof Error ? error.message : String(error));
+    return fail(errorMessage(error));
   }
   const checked = schema.safeParse(parsed.values);
   if (!checked.success) {

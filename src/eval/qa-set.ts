@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
+import { errorMessage } from "../error-message.ts";
 
 /** The project's own evaluation questions (test/eval/qa.jsonl), one JSON object a line. */
 const itemSchema = z.object({
@@ -21,7 +22,7 @@ export function readEvalSet(path: string): EvalItem[] {
       try {
         return itemSchema.parse(JSON.parse(line));
       } catch (error) {
-        throw new Error(`${path}:${i + 1}: ${error instanceof Error ? error.message : String(error)}`);
+        throw new Error(`${path}:${i + 1}: ${errorMessage(error)}`);
       }
     });
 }

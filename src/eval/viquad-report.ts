@@ -1,4 +1,4 @@
-import type { Answer } from "../answer/types.ts";
+import type { Answer } from "../contract/answer.ts";
 import { scoreViquad, type ViquadItem } from "./viquad.ts";
 
 export interface AnsweredItem {

@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { parse as parseCsv } from "csv-parse/sync";
 import { stringify as yaml } from "yaml";
 import { z } from "zod";
-import type { Answer } from "../answer/types.ts";
+import type { Answer } from "../contract/answer.ts";
+import { errorMessage } from "../error-message.ts";
 import { foldDiacritics } from "../text/fold-diacritics.ts";
 
 /**
@@ -156,7 +157,7 @@ export function readViquad(file: string): ViquadItem[] {
         path: paragraphPath(title, paragraph),
       };
     } catch (error) {
-      throw new Error(`${file}: row ${row}: ${error instanceof Error ? error.message : String(error)}`);
+      throw new Error(`${file}: row ${row}: ${errorMessage(error)}`);
     }
   });
 }

@@ -1,4 +1,4 @@
-import type { Citation } from "../answer/types.ts";
+import type { Citation } from "../contract/answer.ts";
 import { excerptAround } from "./excerpt.ts";
 import { describeTarget, type Target, type TargetList } from "./targets.ts";
 

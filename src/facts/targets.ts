@@ -1,8 +1,8 @@
-import { toCitation } from "../answer/citations.ts";
-import type { Citation } from "../answer/types.ts";
+import type { Citation } from "../contract/answer.ts";
+import { toCitation } from "../contract/citation.ts";
 import type { FactStore, StoredFact } from "../store/fact-store.ts";
+import type { FactKind } from "../text/extract-facts.ts";
 import { type Keyword, matchesKeyword, parseKeyword } from "../text/keyword-match.ts";
-import type { FactKind } from "./extract-facts.ts";
 
 /**
  * "Chỉ tiêu": the targets and figures of the corpus at a glance, from the facts index, filtered

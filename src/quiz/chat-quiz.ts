@@ -3,8 +3,9 @@ import type { BaseChatModel } from "@langchain/core/language_models/chat_models"
 import { type BaseMessage, HumanMessage, SystemMessage } from "@langchain/core/messages";
 import { z } from "zod";
 import { scrubSecrets } from "../answer/chat-model.ts";
-import { sectionLabel, toCitation } from "../answer/citations.ts";
 import { extractJsonObject } from "../answer/generative.ts";
+import { sectionLabel, toCitation } from "../contract/citation.ts";
+import { errorMessage } from "../error-message.ts";
 import type { Logger } from "../logger.ts";
 import type { ListedPassage } from "../store/passage-list.ts";
 import { normalizeText } from "../text/normalize-vietnamese.ts";
@@ -212,7 +213,7 @@ export function createChatQuiz({ chatModel, prompt, logger, timeoutMs }: ChatQui
         logger.debug({ ms: Date.now() - started, questions: questions.length }, "quiz model questions");
         return questions;
       } catch (error) {
-        const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
+        const message = errorMessage(error).split("\n")[0];
         logger.warn(
           { reason: scrub(`quiz model call failed: ${message}`), ms: Date.now() - started },
           "quiz model skipped",

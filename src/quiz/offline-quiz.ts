@@ -1,15 +1,10 @@
-import { toCitation } from "../answer/citations.ts";
-import type { Citation } from "../answer/types.ts";
+import type { Citation } from "../contract/answer.ts";
+import { toCitation } from "../contract/citation.ts";
 import { excerptAround, shorten } from "../facts/excerpt.ts";
-import {
-  formatVietnameseNumber,
-  numberToWords,
-  parseDigits,
-  readNumberWords,
-} from "../facts/number-words.ts";
 import type { StoredFact } from "../store/fact-store.ts";
 import type { ListedPassage } from "../store/passage-list.ts";
 import { type Keyword, matchesKeyword } from "../text/keyword-match.ts";
+import { formatVietnameseNumber, numberToWords, parseDigits, readNumberWords } from "../text/number-words.ts";
 import { syllables } from "../text/tokenize.ts";
 import { hashSeed, seededRandom, shuffled } from "./random.ts";
 import type { Difficulty, QuizKind, QuizQuestion } from "./types.ts";

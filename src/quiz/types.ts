@@ -1,4 +1,4 @@
-import type { Citation } from "../answer/types.ts";
+import type { Citation } from "../contract/answer.ts";
 
 export type Difficulty = "easy" | "medium" | "hard";
 

@@ -1,5 +1,5 @@
 import type { Answerer } from "../answer/answerer.ts";
-import type { Answer } from "../answer/types.ts";
+import type { Answer } from "../contract/answer.ts";
 import { createVersionedCache } from "./versioned-cache.ts";
 
 export interface AnswerCacheOptions {

@@ -1,5 +1,5 @@
 import type { Queryable } from "../store/database.ts";
-import { idf, queryTermIds, TERM_SPACE } from "./bm25.ts";
+import { idf, queryTermIds, TERM_SPACE } from "../text/bm25.ts";
 
 export interface ScoredChunk {
   chunkId: string;

@@ -1,6 +1,6 @@
+import { BM25_B, BM25_K1 } from "../text/bm25.ts";
 import { foldDiacritics } from "../text/fold-diacritics.ts";
 import { lexicalTerms, normalizeNumberToken, syllables } from "../text/tokenize.ts";
-import { BM25_B, BM25_K1 } from "./bm25.ts";
 
 /**
  * Second stage of lexical retrieval: the top exact-BM25 candidates (about 50) are re-ordered in

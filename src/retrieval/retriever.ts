@@ -1,10 +1,11 @@
+import type { DocumentRef } from "../contract/document.ts";
 import type { DenseEmbedder } from "../embeddings/types.ts";
-import { type DocumentRef, denseCast, toDocumentRef } from "../store/corpus-store.ts";
+import { denseCast, toDocumentRef } from "../store/corpus-store.ts";
 import type { Queryable } from "../store/database.ts";
+import { idf, TERM_SPACE, termId } from "../text/bm25.ts";
 import { normalizeInline } from "../text/normalize-vietnamese.ts";
 import { isQuestionWord } from "../text/question-words.ts";
 import { lexicalTerms, syllables } from "../text/tokenize.ts";
-import { idf, TERM_SPACE, termId } from "./bm25.ts";
 import { type AbbreviationGroups, expansionsFor, loadAbbreviations } from "./expand-query.ts";
 import { fuse } from "./fusion.ts";
 import type { LexicalIndex, LexicalIndexSource } from "./lexical-index.ts";

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { Answer } from "../answer/types.ts";
+import type { Answer } from "../contract/answer.ts";
 import type { Queryable } from "./database.ts";
 import { storableJson, storableText } from "./storable.ts";
 

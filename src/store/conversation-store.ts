@@ -1,4 +1,4 @@
-import type { Answer } from "../answer/types.ts";
+import type { Answer } from "../contract/answer.ts";
 import type { Queryable } from "./database.ts";
 import { storableJson, storableText } from "./storable.ts";
 

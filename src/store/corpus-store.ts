@@ -1,11 +1,12 @@
 import pgvector from "pgvector";
-import type { Chunk } from "../../ingest/chunk-document.ts";
+import type { Chunk } from "../contract/chunk.ts";
+import type { DocumentRef } from "../contract/document.ts";
 import {
   passageSparsevec,
   type SortedTermCounts,
   sortedFoldedTerms,
   termArrayLiteral,
-} from "../retrieval/bm25.ts";
+} from "../text/bm25.ts";
 import { foldDiacritics } from "../text/fold-diacritics.ts";
 import type { Database, Queryable } from "./database.ts";
 import { insertFacts, prepareFacts } from "./fact-rows.ts";
@@ -78,15 +79,6 @@ export interface DocumentRow {
   url: string | null;
   publisher: string | null;
   published: string | null;
-}
-
-export interface DocumentRef {
-  id: number;
-  path: string;
-  title: string;
-  url?: string;
-  publisher?: string;
-  published?: string;
 }
 
 /** The document a passage belongs to, with SQL nulls turned into absent fields. */

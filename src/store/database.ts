@@ -27,21 +27,31 @@ export interface DatabaseOptions {
   dataDir: string;
   /** PostgreSQL pool size */
   poolSize?: number;
+  /** see openPglite */
+  pgliteSeed?: Blob;
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   return options.databaseUrl
     ? openPostgres(options.databaseUrl, options.poolSize ?? 10)
-    : openPglite(options.dataDir);
+    : openPglite(options.dataDir, options.pgliteSeed);
 }
 
-export async function openPglite(dataDir: string): Promise<Database> {
+/**
+ * `seed`, a data folder dumped by PGlite's dumpDataDir(), starts a `memory://` store from it rather
+ * than from initdb, which takes seconds: the tests open dozens of throw-away stores. Ignored for a
+ * data folder on disk.
+ */
+export async function openPglite(dataDir: string, seed?: Blob): Promise<Database> {
   let location = dataDir;
   if (!dataDir.startsWith("memory://")) {
     location = resolve(dataDir, "pglite");
     mkdirSync(location, { recursive: true });
   }
-  const db = await PGlite.create(location, { extensions: { vector } });
+  const db = await PGlite.create(location, {
+    extensions: { vector },
+    ...(seed && location.startsWith("memory://") ? { loadDataDir: seed } : {}),
+  });
   // PGlite runs one statement at a time; a transaction holds it, so nothing interleaves with it.
   const wrap = (q: Pick<PGlite, "query" | "exec">): Queryable => ({
     async query<T>(sql: string, params: unknown[] = []) {

@@ -1,6 +1,6 @@
-import { documentFacts, type FactRow, type FactSourceChunk } from "../facts/document-facts.ts";
 import { syllables } from "../text/tokenize.ts";
 import type { Queryable } from "./database.ts";
+import { documentFacts, type FactRow, type FactSourceChunk } from "./document-facts.ts";
 
 /**
  * The write half of the facts index (migration 009), kept apart so that the corpus store can call

@@ -1,7 +1,8 @@
-import { FACTS_VERSION, type FactSourceChunk } from "../facts/document-facts.ts";
-import type { FactKind } from "../facts/extract-facts.ts";
-import { type DocumentRef, type DocumentRow, toDocumentRef } from "./corpus-store.ts";
+import type { DocumentRef } from "../contract/document.ts";
+import type { FactKind } from "../text/extract-facts.ts";
+import { type DocumentRow, toDocumentRef } from "./corpus-store.ts";
 import type { Database } from "./database.ts";
+import { FACTS_VERSION, type FactSourceChunk } from "./document-facts.ts";
 import { factsJsonFor, insertFacts } from "./fact-rows.ts";
 
 /**

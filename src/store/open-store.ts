@@ -1,12 +1,16 @@
 import type { Config } from "../config.ts";
+import { errorMessage } from "../error-message.ts";
 import type { Logger } from "../logger.ts";
 import { type CorpusStore, createCorpusStore } from "./corpus-store.ts";
-import { isDatabaseUnreachable, openDatabase } from "./database.ts";
+import { type DatabaseOptions, isDatabaseUnreachable, openDatabase } from "./database.ts";
 import { migrate } from "./migrate.ts";
 
 /** Opens the configured engine once per process and brings its schema up to date. */
-export async function openStore(config: Pick<Config, "DATABASE_URL" | "DATA_DIR">): Promise<CorpusStore> {
-  const db = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
+export async function openStore(
+  config: Pick<Config, "DATABASE_URL" | "DATA_DIR">,
+  options: Pick<DatabaseOptions, "pgliteSeed"> = {},
+): Promise<CorpusStore> {
+  const db = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, ...options });
   try {
     await migrate(db);
     const store = createCorpusStore(db);
@@ -44,6 +48,7 @@ export interface OpenStoreRetry {
 export async function openStoreWithRetry(
   config: Pick<Config, "DATABASE_URL" | "DATA_DIR">,
   retry: OpenStoreRetry,
+  options: Pick<DatabaseOptions, "pgliteSeed"> = {},
 ): Promise<CorpusStore> {
   const started = Date.now();
   const where = describeStore(config);
@@ -51,11 +56,11 @@ export async function openStoreWithRetry(
   const maxDelay = retry.maxDelayMs ?? 5_000;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await openStore(config);
+      return await openStore(config, options);
     } catch (error) {
       if (!config.DATABASE_URL || !isDatabaseUnreachable(error)) throw error;
       const elapsed = Date.now() - started;
-      const reason = error instanceof Error ? error.message : String(error);
+      const reason = errorMessage(error);
       if (elapsed + delay > retry.timeoutMs) {
         throw new StoreUnavailableError(
           `The database (${where}) is unreachable: ${reason}. Gave up after ${attempt} attempts in ${Math.round(elapsed / 1000)} s; check that PostgreSQL is running and DATABASE_URL is right.`,

@@ -1,4 +1,5 @@
-import { type DocumentRef, type DocumentRow, toDocumentRef } from "./corpus-store.ts";
+import type { DocumentRef } from "../contract/document.ts";
+import { type DocumentRow, toDocumentRef } from "./corpus-store.ts";
 import type { Queryable } from "./database.ts";
 
 /** A stored passage with its document, as the quizzes and study packs read the corpus. */

@@ -1,5 +1,5 @@
-import { toCitation } from "../answer/citations.ts";
-import type { Citation } from "../answer/types.ts";
+import type { Citation } from "../contract/answer.ts";
+import { toCitation } from "../contract/citation.ts";
 import { capitalize } from "../facts/format-targets.ts";
 import { describeTarget, qualifiedValue, type Target, type Targets } from "../facts/targets.ts";
 import { answerExcerpt, definitionParts, enumerationItems } from "../quiz/offline-quiz.ts";

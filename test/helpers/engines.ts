@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { type Database, openPglite, openPostgres } from "../../src/store/database.ts";
+import { seeded } from "./pglite-folder.ts";
 
 export interface TestEngine {
   name: "pglite" | "postgres";
@@ -23,7 +24,7 @@ export function testEngines(): TestEngine[] {
     {
       name: "pglite",
       async open() {
-        const db = await openPglite("memory://");
+        const db = await openPglite("memory://", seeded().pgliteSeed);
         return { db, drop: () => db.close() };
       },
     },

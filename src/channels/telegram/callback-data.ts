@@ -1,5 +1,5 @@
 import { InlineKeyboard } from "grammy";
-import type { Answer } from "../../answer/types.ts";
+import type { Answer } from "../../contract/answer.ts";
 import { EXAMPLE_QUESTIONS } from "./texts.ts";
 
 /**

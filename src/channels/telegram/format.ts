@@ -1,5 +1,5 @@
 import type { IngestSummary } from "../../../ingest/run-ingest.ts";
-import type { Answer, Citation } from "../../answer/types.ts";
+import type { Answer, Citation } from "../../contract/answer.ts";
 import type { PassageView, StoredDocument } from "../../store/corpus-store.ts";
 
 /**

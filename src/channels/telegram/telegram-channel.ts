@@ -1,5 +1,6 @@
 import { type RunnerHandle, run } from "@grammyjs/runner";
 import type { Env, Hono } from "hono";
+import { errorMessage } from "../../error-message.ts";
 import { ALLOWED_UPDATES, createTelegramBot } from "./create-bot.ts";
 import { ADMIN_COMMANDS, COMMANDS } from "./texts.ts";
 import type { TelegramBotDeps } from "./types.ts";
@@ -14,8 +15,6 @@ export interface TelegramWebhook {
 
 /** How long stop() waits for updates being answered when polling stops. */
 const DRAIN_MS = 8_000;
-
-const reason = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
  * The Telegram channel as the service runs it: long polling with @grammyjs/runner, or, with a
@@ -33,13 +32,15 @@ export function createTelegramChannel(deps: TelegramBotDeps, webhook?: TelegramW
     try {
       await bot.api.setMyCommands([...COMMANDS]);
     } catch (error) {
-      logger.warn({ error: reason(error) }, "setMyCommands failed; the commands still work");
+      logger.warn({ error: errorMessage(error) }, "setMyCommands failed; the commands still work");
     }
     for (const id of deps.options.adminIds) {
       await bot.api
         .setMyCommands([...ADMIN_COMMANDS], { scope: { type: "chat", chat_id: id } })
         // Telegram refuses this until the admin has opened a chat with the bot.
-        .catch((error) => logger.warn({ adminId: id, error: reason(error) }, "admin command list not set"));
+        .catch((error) =>
+          logger.warn({ adminId: id, error: errorMessage(error) }, "admin command list not set"),
+        );
     }
   }
 
@@ -64,7 +65,7 @@ export function createTelegramChannel(deps: TelegramBotDeps, webhook?: TelegramW
         await bot.init();
       } catch (error) {
         logger.error(
-          { error: reason(error) },
+          { error: errorMessage(error) },
           "Telegram is off: getMe failed (check TELEGRAM_BOT_TOKEN and TELEGRAM_API_ROOT); the web channel keeps running",
         );
         return false;
@@ -80,18 +81,18 @@ export function createTelegramChannel(deps: TelegramBotDeps, webhook?: TelegramW
         } else {
           // A webhook left from an earlier deployment would make every getUpdates fail (409).
           await bot.api.deleteWebhook().catch((error) => {
-            logger.warn({ error: reason(error) }, "deleteWebhook failed; polling anyway");
+            logger.warn({ error: errorMessage(error) }, "deleteWebhook failed; polling anyway");
           });
           runner = run(bot, { runner: { fetch: { allowed_updates: [...ALLOWED_UPDATES] }, silent: true } });
           runner.task()?.catch((error: unknown) => {
             logger.error(
-              { error: reason(error) },
+              { error: errorMessage(error) },
               "Telegram long polling stopped (another process polling with this token, or a webhook set?)",
             );
           });
         }
       } catch (error) {
-        logger.error({ error: reason(error) }, `Telegram is off: could not start ${mode}`);
+        logger.error({ error: errorMessage(error) }, `Telegram is off: could not start ${mode}`);
         return false;
       }
       logger.info(

@@ -1,4 +1,4 @@
-import type { Citation } from "../../answer/types.ts";
+import type { Citation } from "../../contract/answer.ts";
 import { capitalize, documentLines, formatTargetsText } from "../../facts/format-targets.ts";
 import { describeTarget, type TargetList } from "../../facts/targets.ts";
 import type { StudyPack } from "../../study-pack/study-pack.ts";

@@ -1,4 +1,4 @@
-import type { Answer, Citation } from "../../answer/types.ts";
+import type { Answer, Citation } from "../../contract/answer.ts";
 import type { PassageView, StoredDocument } from "../../store/corpus-store.ts";
 import { splitSentences } from "../../text/split-sentences.ts";
 import { TEXT } from "./texts.ts";

@@ -1,4 +1,5 @@
 import type { Env, Hono } from "hono";
+import { errorMessage } from "../../error-message.ts";
 import { QUIZ_MAX_AGE_MS } from "./study.ts";
 import type { ZaloChannelDeps } from "./types.ts";
 import { mountZaloWebhook } from "./webhook.ts";
@@ -22,8 +23,6 @@ const MIN_EMPTY_POLL_MS = 500;
 /** How often a poller with a full queue looks again for room, and a refusing webhook logs at most. */
 const BUSY_CHECK_MS = 1_000;
 const BUSY_LOG_MS = 10_000;
-
-const reason = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
@@ -71,12 +70,12 @@ export function createZaloChannel(deps: ZaloChannelDeps, webhook?: ZaloWebhook) 
     deps.deliveries
       .prune(KEEP_DELIVERIES_MS)
       .catch((error: unknown) =>
-        logger.warn({ error: reason(error) }, "zalo: pruning old delivery ids failed"),
+        logger.warn({ error: errorMessage(error) }, "zalo: pruning old delivery ids failed"),
       );
     deps.study?.quizSessions
       .prune(QUIZ_MAX_AGE_MS)
       .catch((error: unknown) =>
-        logger.warn({ error: reason(error) }, "zalo: pruning abandoned quizzes failed"),
+        logger.warn({ error: errorMessage(error) }, "zalo: pruning abandoned quizzes failed"),
       );
   }
 
@@ -102,7 +101,7 @@ export function createZaloChannel(deps: ZaloChannelDeps, webhook?: ZaloWebhook) 
         failures++;
         const waitMs = Math.min(60_000, retryMs * 2 ** Math.min(failures - 1, 10));
         logger.warn(
-          { error: reason(error), failures, waitMs },
+          { error: errorMessage(error), failures, waitMs },
           "Zalo getUpdates failed (a webhook still set, or another process polling with this token?); retrying",
         );
         await sleep(waitMs, signal);
@@ -138,7 +137,7 @@ export function createZaloChannel(deps: ZaloChannelDeps, webhook?: ZaloWebhook) 
         name = me.account_name ?? me.display_name ?? me.name ?? me.id;
       } catch (error) {
         logger.error(
-          { error: reason(error) },
+          { error: errorMessage(error) },
           "Zalo is off: getMe failed (check ZALO_BOT_TOKEN and ZALO_API_ROOT); the web channel keeps running",
         );
         return false;
@@ -154,7 +153,7 @@ export function createZaloChannel(deps: ZaloChannelDeps, webhook?: ZaloWebhook) 
           const info = await client.getWebhookInfo().catch(() => undefined);
           if (!info || info.url) {
             await client.deleteWebhook().catch((error: unknown) => {
-              logger.warn({ error: reason(error) }, "Zalo deleteWebhook failed; polling anyway");
+              logger.warn({ error: errorMessage(error) }, "Zalo deleteWebhook failed; polling anyway");
             });
           }
           const controller = new AbortController();
@@ -162,7 +161,7 @@ export function createZaloChannel(deps: ZaloChannelDeps, webhook?: ZaloWebhook) 
         }
       } catch (error) {
         clearInterval(pruneTimer);
-        logger.error({ error: reason(error) }, `Zalo is off: could not start ${mode}`);
+        logger.error({ error: errorMessage(error) }, `Zalo is off: could not start ${mode}`);
         return false;
       }
       logger.info({ mode, bot: name }, `Zalo bot ${name} is on (${mode})`);

@@ -1,6 +1,6 @@
-import type { Answer } from "../../answer/types.ts";
+import type { Answer } from "../../contract/answer.ts";
 
-export type { Answer, Citation } from "../../answer/types.ts";
+export type { Answer, Citation } from "../../contract/answer.ts";
 
 /** GET /api/passages/:chunkId (see CorpusStore.getPassage) */
 export interface PassageText {

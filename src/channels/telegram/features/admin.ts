@@ -1,5 +1,6 @@
 import { Composer, type Context } from "grammy";
 import type { IngestSummary } from "../../../../ingest/run-ingest.ts";
+import { errorMessage } from "../../../error-message.ts";
 import { escapeHtml, formatIngestSummaryHtml } from "../format.ts";
 import { replyHtml } from "../reply.ts";
 import { TEXT } from "../texts.ts";
@@ -80,7 +81,7 @@ export function adminFeature({ token, reindex, logger, options }: TelegramBotDep
       });
     } catch (error) {
       logger.error({ updateId: ctx.update.update_id, err: error }, "admin upload failed");
-      const reason = error instanceof Error ? error.message : String(error);
+      const reason = errorMessage(error);
       await ctx.reply(TEXT.uploadFailed(escapeHtml(name), escapeHtml(reason)), { parse_mode: "HTML" });
       return;
     }

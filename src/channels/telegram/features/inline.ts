@@ -1,6 +1,6 @@
 import { Composer, type Context } from "grammy";
 import type { InlineQueryResultArticle } from "grammy/types";
-import type { Answer } from "../../../answer/types.ts";
+import type { Answer } from "../../../contract/answer.ts";
 import { escapeHtml, formatAnswerHtml, formatSourceLine, splitHtml } from "../format.ts";
 import { TEXT } from "../texts.ts";
 import type { TelegramBotDeps } from "../types.ts";

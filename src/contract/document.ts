@@ -1,0 +1,10 @@
+/** A stored document as passages, citations and lists carry it: SQL nulls are absent fields. */
+export interface DocumentRef {
+  id: number;
+  path: string;
+  title: string;
+  url?: string;
+  publisher?: string;
+  /** ISO date YYYY-MM-DD when known */
+  published?: string;
+}

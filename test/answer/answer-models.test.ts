@@ -1,0 +1,252 @@
+import { execFile } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runIngest } from "../../ingest/run-ingest.ts";
+import { answerKind, capitalisedRuns } from "../../src/answer/answer-kind.ts";
+import { type Answerer, createAnswerer } from "../../src/answer/answerer.ts";
+import { loadAnswerModels } from "../../src/answer/extractive.ts";
+import { fitLogistic, predict } from "../../src/answer/logistic.ts";
+import { judge, shortAnswerIn } from "../../src/answer/short-answer.ts";
+import { parsePythonLiteral, readViquad, scoreViquad } from "../../src/eval/viquad.ts";
+import { rocAuc } from "../../src/eval/viquad-report.ts";
+import { createLogger } from "../../src/logger.ts";
+import { loadAbbreviations } from "../../src/retrieval/expand-query.ts";
+import { createRetriever } from "../../src/retrieval/retriever.ts";
+import { createConversationStore } from "../../src/store/conversation-store.ts";
+import { createCorpusStore } from "../../src/store/corpus-store.ts";
+import { type Database, openPglite } from "../../src/store/database.ts";
+import { migrate } from "../../src/store/migrate.ts";
+import { entryArgs } from "../helpers/entry.ts";
+import { seeded } from "../helpers/pglite-folder.ts";
+
+const run = promisify(execFile);
+const syllablesOf = (...words: string[]) => new Set(words);
+
+describe("ViQuAD-style files", () => {
+  it("reads the Python literals of a row, escapes included", () => {
+    expect(
+      parsePythonLiteral(
+        "[{'idx': 0, 'title': 'Hồ Quý Ly', 'paragraph_text': 'Nhà Hồ\\'s \"thành\" \\n', 'is_supporting': False}]",
+      ),
+    ).toEqual([{ idx: 0, title: "Hồ Quý Ly", paragraph_text: 'Nhà Hồ\'s "thành" \n', is_supporting: false }]);
+    expect(() => parsePythonLiteral("[{'a': 1")).toThrow(/Python literal/);
+  });
+
+  it("scores a hit only when the folded gold span is in the answer and in a quote", () => {
+    const item = {
+      row: 2,
+      question: "Thành thất thủ năm nào?",
+      answer: "năm 1407",
+      answerable: true,
+      title: "Hồ Quý Ly",
+      paragraph: "",
+      path: "p.md",
+    };
+    const quote = (q: string) => ({ n: 1, document: "d", section: "", quote: q, chunkId: "c" });
+    expect(
+      scoreViquad(item, {
+        found: true,
+        answer: "**Năm 1407** — …",
+        citations: [quote("thất thủ vào NĂM 1407.")],
+      }),
+    ).toEqual({
+      hit: true,
+      top1: true,
+      refused: false,
+    });
+    expect(scoreViquad(item, { found: true, answer: "năm 1407", citations: [quote("khác")] }).hit).toBe(
+      false,
+    );
+    expect(
+      scoreViquad({ ...item, answerable: false, answer: "" }, { found: false, answer: "", citations: [] })
+        .refused,
+    ).toBe(true);
+  });
+
+  it("reports a malformed row by its number", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "viquad-"));
+    try {
+      const file = join(dir, "bad.csv");
+      await writeFile(file, "paragraphs,question,answer\n\"[{'title': 'A'\",Q?,''\n");
+      expect(() => readViquad(file)).toThrow(/row 2/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("measures how well a score separates two kinds (ROC AUC)", () => {
+    expect(rocAuc([0.9, 0.8], [0.1, 0.2])).toBe(1);
+    expect(rocAuc([0.1], [0.9])).toBe(0);
+    expect(rocAuc([0.5, 0.5], [0.5])).toBe(0.5);
+  });
+});
+
+describe("the models' parts", () => {
+  it("fits a logistic regression that ranks by the informative feature", () => {
+    const rows = Array.from({ length: 200 }, (_, i) => [i % 2, (i * 7919) % 13]);
+    const labels = rows.map((r) => r[0] as number);
+    const model = fitLogistic(rows, labels, { l2: 1 });
+    expect(predict(model, [1, 5])).toBeGreaterThan(0.8);
+    expect(predict(model, [0, 5])).toBeLessThan(0.2);
+  });
+
+  it("loads the committed models with the code's features and an operating point", () => {
+    const models = loadAnswerModels();
+    expect(models.answerability.threshold).toBeGreaterThan(0);
+    expect(models.answerability.trainedOn.join(" ")).toMatch(/dev\.csv/);
+  });
+
+  it.each([
+    ["Thành Thanh Hóa thất thủ năm nào?", "date"],
+    ["Chương trình có bao nhiêu nhóm nhiệm vụ?", "number"],
+    ["Ai là Bí thư Thành ủy?", "who"],
+    ["Chùa Kim Giác nằm ở tỉnh nào?", "where"],
+    ["Vì sao Quý Ly dời đô?", "reason"],
+    ["Chương trình có 45 chỉ tiêu phải không?", "yesno"],
+    ["co phai ha noi co 12 nhom nhiem vu khong", "yesno"],
+    ["Mục tiêu xuyên suốt là gì?", "definition"],
+  ] as const)("%s asks for a %s", (q, kind) => {
+    expect(answerKind(q)).toBe(kind);
+  });
+
+  it("finds names, keeping acronyms and dropping a capital that only starts the sentence", () => {
+    expect(capitalisedRuns("Thành phố Hồ Chí Minh đặt mục tiêu gì?").map((r) => r.text)).toEqual([
+      "Hồ Chí Minh",
+    ]);
+    expect(capitalisedRuns("TP.HCM có bao nhiêu nhóm?").map((r) => r.text)).toEqual(["TP.HCM"]);
+    expect(capitalisedRuns("Năm loài moi lân sống ở Nam Đại Dương.").map((r) => r.text)).toEqual([
+      "Nam Đại Dương",
+    ]);
+  });
+
+  it("puts the asked figure, date or person first, as the sentence writes it", () => {
+    const s = "Chương trình bổ sung ba phụ lục, danh mục 212 nhiệm vụ, đề án, dự án trọng điểm.";
+    expect(
+      shortAnswerIn("number", s, "Có bao nhiêu dự án trọng điểm?", syllablesOf("du", "an", "trong", "diem")),
+    ).toBe("212");
+    expect(
+      shortAnswerIn(
+        "date",
+        "Cuối năm Bính Tuất (ngày 20 tháng 1 năm 1407) thành thất thủ.",
+        "Thành thất thủ năm nào?",
+        syllablesOf("thanh", "that", "thu"),
+      ),
+    ).toBe("ngày 20 tháng 1 năm 1407");
+    expect(
+      shortAnswerIn(
+        "who",
+        "Chỉ đạo của Tổng Bí thư Tô Lâm, Bí thư Thành ủy Nguyễn Duy Ngọc nhấn mạnh.",
+        "Ai là Bí thư Thành ủy?",
+        syllablesOf("bi", "thu", "thanh", "uy"),
+      ),
+    ).toBe("Nguyễn Duy Ngọc");
+  });
+
+  it("judges a yes/no check by the figures the sentence states", () => {
+    const s = "Chương trình gồm hệ thống 43 chỉ tiêu chủ yếu giai đoạn 2026-2030.";
+    expect(judge("Có 43 chỉ tiêu chủ yếu phải không?", s, 1)).toEqual({ value: "true" });
+    expect(judge("Có 45 chỉ tiêu chủ yếu phải không?", s, 1)).toEqual({
+      value: "false",
+      stated: "43 chỉ tiêu chủ yếu",
+      asked: "45",
+    });
+    expect(judge("Có 45 dự án phải không?", s, 1)).toBeUndefined();
+  });
+});
+
+describe("answers a member sees on the seed article", () => {
+  let db: Database;
+  let answerer: Answerer;
+  beforeAll(async () => {
+    db = await openPglite("memory://", seeded().pgliteSeed);
+    await migrate(db);
+    const logger = createLogger("silent");
+    await runIngest({ store: createCorpusStore(db), corpusDir: "corpus", logger });
+    const abbreviations = loadAbbreviations();
+    answerer = createAnswerer({
+      retriever: createRetriever({ db, abbreviations }),
+      conversations: createConversationStore(db),
+      abbreviations,
+      logger,
+      options: { topK: 5 },
+    });
+  });
+  afterAll(() => db.close());
+
+  it("says the growth figure first, in bold, inside the quoted sentence", async () => {
+    const a = await answerer.answer({ question: "Hà Nội phấn đấu tăng trưởng kinh tế bao nhiêu?" });
+    expect(a.shortAnswer).toBe("từ 11% trở lên");
+    expect(a.answer.startsWith("**từ 11% trở lên** — ")).toBe(true);
+    expect(a.citations[0]?.quote).toContain(a.shortAnswer);
+    expect(a.confidence).toBeGreaterThan(0);
+  });
+
+  it("corrects a wrong figure in a yes/no check and confirms the right one", async () => {
+    const wrong = await answerer.answer({ question: "Chương trình có 45 chỉ tiêu chủ yếu phải không?" });
+    expect(wrong.verdict).toBe("false");
+    expect(wrong.answer).toMatch(/^\*\*Không đúng:\*\* tài liệu ghi 43 chỉ tiêu chủ yếu.*không phải 45/);
+    expect(wrong.citations[0]?.quote).toContain("43 chỉ tiêu chủ yếu");
+    const right = await answerer.answer({ question: "Chương trình có 43 chỉ tiêu chủ yếu đúng không?" });
+    expect(right.verdict).toBe("true");
+    expect(right.answer.startsWith("**Đúng.**")).toBe(true);
+  });
+
+  it("refuses another city's target instead of answering with Hanoi's", async () => {
+    const a = await answerer.answer({
+      question: "Thành phố Hồ Chí Minh đặt mục tiêu tăng trưởng bao nhiêu?",
+    });
+    expect(a.found).toBe(false);
+    expect(a.citations).toEqual([]);
+  });
+});
+
+describe("npm run eval:viquad", () => {
+  it("scores a small CSV end to end and prints one JSON object", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "viquad-cli-"));
+    try {
+      const file = join(dir, "mini.csv");
+      const para = (title: string, text: string) =>
+        `"[{'idx': 0, 'title': '${title}', 'paragraph_text': '${text}'}]"`;
+      const p1 = para(
+        "Hồ Quý Ly",
+        "Cuối năm Bính Tuất (ngày 20 tháng 1 năm 1407) thành Đa Bang thất thủ. Quân Minh vượt sông Hồng.",
+      );
+      const p2 = para(
+        "Chùa Kim Giác",
+        "Chùa Kim Giác là một ngôi chùa cổ nằm ở tỉnh Bạc Liêu, xây năm 1890.",
+      );
+      await writeFile(
+        file,
+        [
+          "paragraphs,question,answer",
+          `${p1},Thành Đa Bang thất thủ vào năm nào?,'năm 1407'`,
+          `${p2},Chùa Kim Giác nằm ở tỉnh nào?,'Bạc Liêu'`,
+          `${p2},Chùa Kim Giác được trùng tu vào năm nào?,''`,
+        ].join("\n"),
+      );
+      const { stdout } = await run(
+        process.execPath,
+        [...entryArgs("src/cli/eval-viquad.ts"), "--csv", file, "--json"],
+        {
+          env: { ...process.env, DATABASE_URL: "" },
+        },
+      ).catch((e: { stdout: string }) => e);
+      const report = JSON.parse(stdout.trim().split("\n").at(-1) as string);
+      expect(report).toMatchObject({
+        questions: 3,
+        answerable: 2,
+        unanswerable: 1,
+        paragraphs: 2,
+        engine: "pglite",
+      });
+      expect(report.hit).toBe(1);
+      expect(report.paragraphR1).toBe(1);
+      expect(Array.isArray(report.failures)).toBe(true);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});

@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Answer } from "../../src/contract/answer.ts";
+import { createConversationStore } from "../../src/store/conversation-store.ts";
+import type { Queryable } from "../../src/store/database.ts";
+import { migrate } from "../../src/store/migrate.ts";
+import { type TestEngine, testEngines } from "../helpers/engines.ts";
+
+const answer = (n: number): Answer => ({
+  question: `câu hỏi ${n}`,
+  answer: `trả lời ${n}`,
+  found: true,
+  mode: "extractive",
+  citations: [],
+  ms: 1,
+});
+
+/**
+ * The conversation memory every channel message in a conversation writes to: one statement per
+ * turn (it runs on the Node thread with PGlite), the last 10 turns kept, on both engines.
+ */
+describe.each(testEngines().map((e) => [e.name, e] as [string, TestEngine]))(
+  "conversation store on %s",
+  (_, engine) => {
+    let opened: Awaited<ReturnType<TestEngine["open"]>>;
+    const statements: string[] = [];
+    let conversations: ReturnType<typeof createConversationStore>;
+
+    beforeAll(async () => {
+      opened = await engine.open();
+      await migrate(opened.db);
+      const counting: Queryable = {
+        query: (sql, params) => {
+          statements.push(sql);
+          return opened.db.query(sql, params);
+        },
+        exec: (sql) => opened.db.exec(sql),
+      };
+      conversations = createConversationStore(counting);
+    });
+    afterAll(() => opened?.drop());
+
+    it("adds a turn in one statement, creating the conversation on its first turn", async () => {
+      statements.length = 0;
+      await conversations.append("zalo:new-chat", {
+        question: "câu hỏi 1",
+        resolvedQuestion: "câu hỏi 1",
+        answer: answer(1),
+      });
+      expect(statements).toHaveLength(1);
+      const turns = await conversations.recent("zalo:new-chat", 3);
+      expect(turns.map((t) => t.question)).toEqual(["câu hỏi 1"]);
+      expect(turns[0]?.answer.answer).toBe("trả lời 1");
+    });
+
+    it("keeps the last 10 turns, oldest dropped first, and other conversations untouched", async () => {
+      for (let n = 1; n <= 14; n++)
+        await conversations.append("zalo:long-chat", {
+          question: `câu hỏi ${n}`,
+          resolvedQuestion: `câu hỏi ${n}`,
+          answer: answer(n),
+        });
+      const kept = await conversations.recent("zalo:long-chat", 20);
+      expect(kept.map((t) => t.question)).toEqual(Array.from({ length: 10 }, (_, i) => `câu hỏi ${i + 5}`));
+      expect(await conversations.recent("zalo:new-chat", 20)).toHaveLength(1);
+    });
+
+    it("starts again after the conversation is cleared (/moi)", async () => {
+      await conversations.clear("zalo:long-chat");
+      expect(await conversations.recent("zalo:long-chat", 20)).toEqual([]);
+      await conversations.append("zalo:long-chat", {
+        question: "lại từ đầu",
+        resolvedQuestion: "lại từ đầu",
+        answer: answer(0),
+      });
+      expect((await conversations.recent("zalo:long-chat", 20)).map((t) => t.question)).toEqual([
+        "lại từ đầu",
+      ]);
+    });
+  },
+);
