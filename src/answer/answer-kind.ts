@@ -17,6 +17,10 @@ export type AnswerKind =
   | "definition"
   | "general";
 
+/** Common Vietnamese family names, as a regular-expression alternation: a personal name starts with one. */
+export const FAMILY_NAMES =
+  "Nguyễn|Trần|Lê|Phạm|Hoàng|Huỳnh|Phan|Vũ|Võ|Đặng|Bùi|Đỗ|Hồ|Ngô|Dương|Lý|Tô|Đinh|Trịnh|Lương|Mai|Đoàn|Vương|Trương|Cao|Lâm|Đào|Tạ|Chu";
+
 export const ANSWER_KINDS: readonly AnswerKind[] = [
   "yesno",
   "date",

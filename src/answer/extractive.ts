@@ -7,6 +7,7 @@ import {
   type AnswerKind,
   answerKind,
   capitalisedRuns,
+  FAMILY_NAMES,
   holdsKind,
   negates,
   numbersIn,
@@ -86,8 +87,7 @@ const NUMBER_WORDS = /(^|\s)(một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mư�
 const LIST_CUES = /[:;]|\bgồm\b|\bbao gồm\b/u;
 const WHO_CUES = /\b(Bí thư|Chủ tịch|Tổng Bí thư|Ủy viên|Ban [A-ZĐ]\p{L}*|Bộ Chính trị|Thành ủy|đồng chí)/u;
 // A Vietnamese personal name: a common family name and one to three capitalised syllables.
-const PERSON_NAME =
-  /(?:^|[\s,(])(Nguyễn|Trần|Lê|Phạm|Hoàng|Huỳnh|Phan|Vũ|Võ|Đặng|Bùi|Đỗ|Hồ|Ngô|Dương|Lý|Tô|Đinh|Trịnh|Lương|Mai|Đoàn|Vương|Trương|Cao|Lâm|Đào|Tạ|Chu)(?:\s\p{Lu}\p{Ll}*){1,3}/u;
+const PERSON_NAME = new RegExp(`(?:^|[\\s,(])(${FAMILY_NAMES})(?:\\s\\p{Lu}\\p{Ll}*){1,3}`, "u");
 
 /** Does the text hold a figure: digits, or one of the index's figures written in words? */
 function hasFigure(text: string, figures: readonly string[] = []): boolean {

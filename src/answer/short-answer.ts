@@ -1,7 +1,7 @@
 import { foldDiacritics } from "../text/fold-diacritics.ts";
 import { isQuestionWord } from "../text/question-words.ts";
 import { normalizeNumberToken, syllables } from "../text/tokenize.ts";
-import { type AnswerKind, capitalisedRuns, negates, numbersIn } from "./answer-kind.ts";
+import { type AnswerKind, capitalisedRuns, FAMILY_NAMES, negates, numbersIn } from "./answer-kind.ts";
 
 /** A yes/no check's outcome: what the quote states against what the question says. */
 export type Verdict = { value: "true" } | { value: "false"; stated: string; asked: string };
@@ -32,8 +32,7 @@ const DATE_SPANS = [
 const UNIT =
   /^\s+(?:m|km|km2|km²|m2|m²|cm|mm|kg|g|tấn|ha|lít|đồng|USD|đô la|euro|người|tuổi|ghế|độ|°C|giờ|phút|ngày|tháng|năm|lần|km\/h)(?![\p{L}\p{M}\d])/u;
 // A Vietnamese personal name starts with a common family name.
-const FAMILY_NAME =
-  /^(Nguyễn|Trần|Lê|Phạm|Hoàng|Huỳnh|Phan|Vũ|Võ|Đặng|Bùi|Đỗ|Hồ|Ngô|Dương|Lý|Tô|Đinh|Trịnh|Lương|Mai|Đoàn|Vương|Trương|Cao|Lâm|Đào|Tạ|Chu)\s/u;
+const FAMILY_NAME = new RegExp(`^(${FAMILY_NAMES})\\s`, "u");
 const PLACE_CUE = /(?:^|\s)(?:ở|tại|thuộc|đến|tới|từ|trên|dưới|gần|quanh)\s+$/u;
 
 function allSpans(text: string, pattern: RegExp): Span[] {

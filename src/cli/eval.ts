@@ -8,6 +8,7 @@ import { createApp } from "../app.ts";
 import { loadConfig } from "../config.ts";
 import type { Answer } from "../contract/answer.ts";
 import { type EvalItem, readEvalSet } from "../eval/qa-set.ts";
+import { percentile } from "../eval/viquad-report.ts";
 import { createLogger } from "../logger.ts";
 import { foldDiacritics } from "../text/fold-diacritics.ts";
 
@@ -26,12 +27,6 @@ const norm = (s: string) => foldDiacritics(s).replace(/\s+/g, " ");
 export function factsHit(answer: Answer, facts: string[]): boolean {
   const seen = norm([answer.answer, ...answer.citations.map((c) => c.quote)].join(" \n "));
   return facts.every((f) => seen.includes(norm(f)));
-}
-
-function percentile(values: number[], p: number): number {
-  if (values.length === 0) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
 }
 
 async function main() {
