@@ -199,6 +199,7 @@ export const ANSWERABILITY_FEATURES = [
   "kindFit",
   "typed",
   "rank",
+  "unknownTerms",
 ] as const;
 
 export interface AnswerModels {
@@ -265,6 +266,8 @@ export interface QuestionAnalysis {
   sequence: string[];
   /** what the question counts or picks ("bao nhiêu quận" → "quan", "tỉnh nào" → "tinh"), folded */
   askedNoun?: string;
+  /** the share of its content syllable pairs that no document of the corpus uses ("dân số") */
+  unknown: number;
 }
 
 /** The noun a question counts or picks among: after "bao nhiêu"/"mấy", before "nào". */
@@ -291,6 +294,10 @@ export function analyzeQuestion(
   const unigrams = [...terms].filter(([f]) => !f.includes(" "));
   const maxWeight = Math.max(0, ...unigrams.map(([, t]) => t.weight));
   const bigrams: QuestionTerms = new Map([...terms].filter(([f]) => f.includes(" ")));
+  const known = new Set(retrieval.terms.map((t) => t.term));
+  const content = lexicalTerms(syllables(kindQuestion)).filter(
+    (f) => f.includes(" ") && !touchesQuestionWord(f),
+  );
   return {
     question,
     kindQuestion,
@@ -313,6 +320,7 @@ export function analyzeQuestion(
     ),
     sequence: syllables(kindQuestion),
     ...askedNounOf(syllables(kindQuestion)),
+    unknown: content.length ? content.filter((f) => !known.has(f)).length / content.length : 0,
   };
 }
 
@@ -536,6 +544,7 @@ export function answerabilityFeatures(
     f.kindFit as number,
     q.kind !== "general" && q.kind !== "yesno" ? 1 : 0,
     f.rank as number,
+    q.unknown,
   ].map((x) => (Number.isFinite(x) ? x : 0));
 }
 
