@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { Answer } from "../contract/answer.ts";
 import type { Queryable } from "./database.ts";
+import { createIdHasher } from "./id-hash.ts";
 import { storableJson, storableText } from "./storable.ts";
 
 export interface AnswerRecord {
@@ -22,9 +23,14 @@ export function newAnswerId(): string {
 /**
  * The answers shown to users, by id, and one vote per user per answer (migration 007). Channels
  * whose buttons can only carry an id (Telegram's 64-byte callback_data) look the answer up here.
+ * User ids are stored only as a keyed hash (src/store/id-hash.ts).
  */
 export function createAnswerStore(db: Queryable) {
+  const hashId = createIdHasher(db);
   return {
+    /** What is stored for a channel's user id: its keyed hash. */
+    userKey: hashId,
+
     async record(entry: AnswerRecord): Promise<void> {
       await db.query(
         `INSERT INTO answers (id, channel, conversation_id, user_id, question, answer)
@@ -33,7 +39,7 @@ export function createAnswerStore(db: Queryable) {
           entry.id,
           entry.channel,
           entry.conversationId ?? null,
-          entry.userId ?? null,
+          entry.userId ? await hashId(entry.userId) : null,
           storableText(entry.question),
           storableJson(entry.answer),
         ],
@@ -72,14 +78,14 @@ export function createAnswerStore(db: Queryable) {
          SELECT id, $2, $3 FROM answers WHERE id = $1
          ON CONFLICT (answer_id, user_id) DO UPDATE SET vote = EXCLUDED.vote, updated_at = now()
          RETURNING (SELECT vote FROM previous) AS previous`,
-        [answerId, userId, vote],
+        [answerId, await hashId(userId), vote],
       );
       const [row] = rows;
       if (!row) return undefined;
       return { previous: row.previous === null ? null : (Number(row.previous) as Vote) };
     },
 
-    /** The votes on one answer. */
+    /** The votes on one answer (user ids as their keyed hash). */
     async votes(answerId: string): Promise<{ userId: string; vote: Vote }[]> {
       const rows = await db.query<{ user_id: string; vote: number }>(
         "SELECT user_id, vote FROM answer_feedback WHERE answer_id = $1 ORDER BY user_id",

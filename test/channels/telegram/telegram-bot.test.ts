@@ -155,16 +155,22 @@ describe("Telegram bot: questions and answers", () => {
       TEXT.feedbackChanged(false),
       TEXT.feedbackSame(false),
     ]);
-    expect(await answers.votes(answerId)).toEqual([{ userId: String(LAN.id), vote: -1 }]);
+    const lan = await answers.userKey(String(LAN.id));
+    const minh = await answers.userKey(String(MINH.id));
+    expect(await answers.votes(answerId)).toEqual([{ userId: lan, vote: -1 }]);
 
     await h.bot.handleUpdate(buttonTap(String(up), { from: MINH }));
-    expect(await answers.votes(answerId)).toEqual([
-      { userId: String(LAN.id), vote: -1 },
-      { userId: String(MINH.id), vote: 1 },
-    ]);
+    const byUser = (votes: { userId: string; vote: number }[]) =>
+      [...votes].sort((a, b) => a.userId.localeCompare(b.userId));
+    expect(byUser(await answers.votes(answerId))).toEqual(
+      byUser([
+        { userId: lan, vote: -1 },
+        { userId: minh, vote: 1 },
+      ]),
+    );
     const [row] = await app.store.db.query<{ question: string }>(
       "SELECT a.question FROM answer_feedback f JOIN answers a ON a.id = f.answer_id WHERE f.user_id = $1 AND a.id = $2",
-      [String(MINH.id), answerId],
+      [minh, answerId],
     );
     expect(row?.question).toBe("muc tieu tang truong kinh te");
   });
