@@ -16,10 +16,12 @@ import { corpusRevision } from "./reliability/versioned-cache.ts";
 import { loadAbbreviations } from "./retrieval/expand-query.ts";
 import { createLexicalIndexSource } from "./retrieval/lexical-index.ts";
 import { createRetriever } from "./retrieval/retriever.ts";
+import { createAnswerStore } from "./store/answer-store.ts";
 import { createConversationStore } from "./store/conversation-store.ts";
 import type { DatabaseOptions } from "./store/database.ts";
 import { createFactStore } from "./store/fact-store.ts";
 import { openStoreWithRetry } from "./store/open-store.ts";
+import { createStatsStore } from "./store/stats-store.ts";
 import { createStudyPacks } from "./study-pack/study-pack.ts";
 
 /**
@@ -134,6 +136,8 @@ export async function createApp(
       logger,
     });
     const studyPacks = createStudyPacks({ db: store.db, retriever, facts, targets, quizzes });
+    const answers = createAnswerStore(store.db);
+    const stats = createStatsStore(store.db);
     return {
       config,
       logger,
@@ -146,6 +150,8 @@ export async function createApp(
       targets,
       quizzes,
       studyPacks,
+      answers,
+      stats,
       close: async () => {
         await lexicalIndex?.close();
         await store.db.close();

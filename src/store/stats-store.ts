@@ -75,7 +75,7 @@ function daysOf(from: string, to: string): string[] {
 }
 
 /** How many letters carry Vietnamese marks: of two wordings asked as often, the marked one is shown. */
-const marks = (text: string) => text.match(/[^\u0000-\u007f]/g)?.length ?? 0;
+const marks = (text: string) => text.match(/[\u0080-\uffff]/g)?.length ?? 0;
 
 /** Wordings (with their counts) grouped by key, most asked first. */
 function groups(

@@ -21,6 +21,7 @@ const found = (question: string, section: string): Answer => ({
       chunkId: "0123456789abcdef0123",
     },
   ],
+  ms: 3,
 });
 const refused = (question: string): Answer => ({
   question,
@@ -28,6 +29,7 @@ const refused = (question: string): Answer => ({
   found: false,
   mode: "extractive",
   citations: [],
+  ms: 3,
 });
 
 describe("question keys", () => {
