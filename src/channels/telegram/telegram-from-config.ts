@@ -11,7 +11,10 @@ import { createTelegramChannel, type TelegramChannel } from "./telegram-channel.
  */
 export function telegramFromConfig(
   config: Config,
-  app: Pick<App, "answerer" | "store" | "conversations" | "embedder" | "targets" | "quizzes" | "studyPacks">,
+  app: Pick<
+    App,
+    "answerer" | "store" | "conversations" | "embedder" | "targets" | "quizzes" | "studyPacks" | "stats"
+  >,
   logger: Logger,
 ): TelegramChannel | undefined {
   if (!config.TELEGRAM_BOT_TOKEN) return undefined;
@@ -25,6 +28,7 @@ export function telegramFromConfig(
       reindex: () =>
         runIngest({ store: app.store, corpusDir: config.CORPUS_DIR, embedder: app.embedder, logger }),
       study: { targets: app.targets, quizzes: app.quizzes, studyPacks: app.studyPacks },
+      stats: app.stats,
       logger,
       options: {
         corpusDir: config.CORPUS_DIR,

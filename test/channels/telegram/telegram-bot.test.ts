@@ -574,3 +574,39 @@ describe("Telegram bot: admin uploads", () => {
     ]);
   });
 });
+
+describe("Telegram bot: statistics for admins", () => {
+  it("/thongke shows an admin what members asked, and refuses anyone else", async () => {
+    const { bot, api } = harness({ stats: app.stats });
+    // what members asked, as the channels record it: one question in three wordings, twice each
+    for (const from of [LAN, MINH])
+      for (const q of [
+        "Ba đột phá chiến lược của Thủ đô là gì?",
+        "ba dot pha chien luoc cua thu do la gi",
+        "của Thủ đô, ba đột phá chiến lược là gì?",
+      ])
+        await bot.handleUpdate(privateText(q, from));
+    await bot.handleUpdate(privateText("Giá xăng RON 95 hôm nay bao nhiêu?", MINH));
+    api.clear();
+
+    await bot.handleUpdate(privateText("/thongke", LAN));
+    expect(api.texts()).toEqual([TEXT.adminOnly]);
+
+    api.clear();
+    await bot.handleUpdate(privateText("/thongke 30", ADMIN));
+    const [text] = api.texts();
+    expect(text).toMatch(/^<b>Thống kê \d{2}\/\d{2}\/\d{4}–\d{2}\/\d{2}\/\d{4}, mọi kênh: \d+ câu hỏi/);
+    expect(text).toMatch(
+      /<b>Hỏi nhiều nhất<\/b>\n(\d\. .*\n)*\d\. Ba đột phá chiến lược của Thủ đô là gì\? — 6 lần \(3 cách hỏi\)\n/,
+    );
+    expect(text).toMatch(
+      /<b>Tài liệu chưa trả lời được<\/b>\n(\d\. .*\n)*\d\. Giá xăng RON 95 hôm nay bao nhiêu\? — 1 lần\n/,
+    );
+    expect(text).not.toContain(String(LAN.id));
+    expect(text).not.toContain(String(MINH.id));
+
+    api.clear();
+    await bot.handleUpdate(privateText("/thongke nhieu", ADMIN));
+    expect(api.texts()).toEqual([TEXT.statsUsage]);
+  });
+});
