@@ -135,9 +135,9 @@ export async function createApp(
         : undefined,
       logger,
     });
-    const studyPacks = createStudyPacks({ db: store.db, retriever, facts, targets, quizzes });
     const answers = createAnswerStore(store.db);
     const stats = createStatsStore(store.db);
+    const studyPacks = createStudyPacks({ db: store.db, retriever, facts, targets, quizzes, stats });
     return {
       config,
       logger,
