@@ -6,7 +6,10 @@ export const STATS_CHANNELS = ["telegram", "zalo", "web"] as const;
 const day = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date like 2026-12-04")
-  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), "is not a calendar date");
+  .refine((d) => {
+    const t = Date.parse(`${d}T00:00:00Z`);
+    return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === d;
+  }, "is not a calendar date");
 
 /** The query string of GET /api/stats (and the page's form). */
 export const statsParamsSchema = z
