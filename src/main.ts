@@ -83,7 +83,12 @@ async function main() {
   ].filter(Boolean);
   logger.info({ channels }, `channels on: ${on.join(", ")}. ${notes.join(" ")}`.trim());
   // Counts what was asked into the statistics, and deletes what is older than RETENTION_DAYS.
-  const stopRetention = scheduleRetention({ stats: app.stats, days: config.RETENTION_DAYS, logger });
+  const stopRetention = scheduleRetention({
+    stats: app.stats,
+    answers: app.answers,
+    days: config.RETENTION_DAYS,
+    logger,
+  });
 
   let stopping = false;
   const shutdown = (signal: string) => {

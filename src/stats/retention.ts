@@ -1,5 +1,6 @@
 import { errorMessage } from "../error-message.ts";
 import type { Logger } from "../logger.ts";
+import type { AnswerStore } from "../store/answer-store.ts";
 import type { StatsStore } from "../store/stats-store.ts";
 
 /**
@@ -10,6 +11,8 @@ import type { StatsStore } from "../store/stats-store.ts";
  */
 export function scheduleRetention(options: {
   stats: StatsStore;
+  /** ids stored before they were hashed are hashed on the way */
+  answers?: Pick<AnswerStore, "hashStoredIds">;
   days: number;
   logger: Logger;
   everyMs?: number;
@@ -22,6 +25,7 @@ export function scheduleRetention(options: {
     if (stopped) return;
     running = (async () => {
       try {
+        if (options.answers) while ((await options.answers.hashStoredIds()) > 0) {}
         if (days > 0) {
           const gone = await stats.prune(days);
           if (gone.answers || gone.conversations)

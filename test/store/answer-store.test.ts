@@ -99,6 +99,29 @@ describe.each(testEngines())("answers and feedback on $name", (engine) => {
     expect((await store.get(id))?.userId).toBe(key);
   });
 
+  it("hashes the user ids stored before they were hashed, keeping each vote once", async () => {
+    const id = newAnswerId();
+    await store.record({ id, channel: "telegram", question: answer.question, answer: { ...answer, id } });
+    // as an older version stored them: the channel's ids as they are
+    await db.query("UPDATE answers SET user_id = '555000111' WHERE id = $1", [id]);
+    await db.query(
+      "INSERT INTO answer_feedback (answer_id, user_id, vote) VALUES ($1, '555000111', -1), ($1, '555000222', 1)",
+      [id],
+    );
+    await store.vote(id, "555000222", -1); // voted again since: stored under the hash
+    while ((await store.hashStoredIds(1)) > 0) {
+      // one row of each table at a time
+    }
+    expect(await db.query("SELECT 1 FROM answers WHERE user_id NOT LIKE 'h:%'")).toEqual([]);
+    expect(await db.query("SELECT 1 FROM answer_feedback WHERE user_id NOT LIKE 'h:%'")).toEqual([]);
+    expect((await store.get(id))?.userId).toBe(await store.userKey("555000111"));
+    const votes = Object.fromEntries((await store.votes(id)).map((v) => [v.userId, v.vote]));
+    expect(votes).toEqual({
+      [await store.userKey("555000111")]: -1,
+      [await store.userKey("555000222")]: -1,
+    });
+  });
+
   it("refuses a vote on an answer it does not have", async () => {
     expect(await store.vote("missing00000", "123456789", 1)).toBeUndefined();
     expect(await store.votes("missing00000")).toEqual([]);
