@@ -21,6 +21,7 @@ import { createConversationStore } from "./store/conversation-store.ts";
 import type { DatabaseOptions } from "./store/database.ts";
 import { createFactStore } from "./store/fact-store.ts";
 import { openStoreWithRetry } from "./store/open-store.ts";
+import { createRateLimitStore } from "./store/rate-limit-store.ts";
 import { createStatsStore } from "./store/stats-store.ts";
 import { createStudyPacks } from "./study-pack/study-pack.ts";
 
@@ -137,6 +138,8 @@ export async function createApp(
     });
     const answers = createAnswerStore(store.db);
     const stats = createStatsStore(store.db);
+    // Replicas share one PostgreSQL: their rate limits count there. PGlite is one process.
+    const rateLimits = store.db.engine === "postgres" ? createRateLimitStore(store.db) : undefined;
     const studyPacks = createStudyPacks({ db: store.db, retriever, facts, targets, quizzes, stats });
     return {
       config,
@@ -152,6 +155,7 @@ export async function createApp(
       studyPacks,
       answers,
       stats,
+      rateLimits,
       close: async () => {
         await lexicalIndex?.close();
         await store.db.close();

@@ -43,6 +43,7 @@ async function main() {
       maxBodyBytes: config.MAX_BODY_BYTES,
       questionsPerMinute: config.API_RATE_LIMIT,
       trustProxy: config.TRUST_PROXY,
+      ...(app.rateLimits ? { rateLimits: app.rateLimits } : {}),
     },
   });
   const telegram = telegramFromConfig(config, app, logger);
@@ -86,6 +87,7 @@ async function main() {
   const stopRetention = scheduleRetention({
     stats: app.stats,
     answers: app.answers,
+    ...(app.rateLimits ? { rateLimits: app.rateLimits } : {}),
     days: config.RETENTION_DAYS,
     logger,
   });

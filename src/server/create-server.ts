@@ -2,12 +2,13 @@ import { randomUUID } from "node:crypto";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { Answerer } from "../answer/answerer.ts";
-import { createRateLimiter } from "../channels/zalo/rate-limit.ts";
 import type { Logger } from "../logger.ts";
+import { createRateLimiter } from "../reliability/rate-limit.ts";
 import type { AnswerStore } from "../store/answer-store.ts";
 import { newAnswerId } from "../store/answer-store.ts";
 import type { CorpusStore } from "../store/corpus-store.ts";
 import { isDatabaseUnreachable } from "../store/database.ts";
+import type { RateLimitStore } from "../store/rate-limit-store.ts";
 import type { WebAssets } from "../web/build-assets.ts";
 import { askBodySchema, chunkIdSchema } from "./schemas.ts";
 import { mountStatsRoutes, type StatsRoutesDeps } from "./stats-routes.ts";
@@ -32,6 +33,8 @@ export interface ServerDeps {
     questionsPerMinute?: number;
     /** key the limit on X-Forwarded-For (TRUST_PROXY): the service is behind a reverse proxy */
     trustProxy?: boolean;
+    /** the limit's counters, shared by every replica (PostgreSQL); absent, counted in this process */
+    rateLimits?: Pick<RateLimitStore, "increment">;
   };
 }
 
@@ -99,7 +102,14 @@ export function createServer({ answerer, store, logger, web, study, stats, answe
   });
 
   const perMinute = options.questionsPerMinute ?? 0;
-  const limiter = perMinute > 0 ? createRateLimiter({ limit: perMinute, timeFrameMs: 60_000 }) : undefined;
+  const limiter =
+    perMinute > 0
+      ? createRateLimiter({
+          limit: perMinute,
+          timeFrameMs: 60_000,
+          ...(options.rateLimits ? { store: options.rateLimits } : {}),
+        })
+      : undefined;
   app.notFound((c) => c.json({ error: "Không tìm thấy địa chỉ này." }, 404));
 
   app.get("/healthz", (c) => c.json({ status: "ok" }));
@@ -124,7 +134,7 @@ export function createServer({ answerer, store, logger, web, study, stats, answe
     async (c, next) => {
       if (!limiter) return next();
       const client = clientKey((name) => c.req.header(name), c.env, options.trustProxy === true);
-      if (limiter.hit(client) === "allow") return next();
+      if ((await limiter.hit(`web:${client}`)) === "allow") return next();
       logger.info({ requestId: c.get("requestId"), client }, "web rate limit hit");
       return c.json({ error: RATE_LIMITED_TEXT }, 429, { "retry-after": "60" });
     },

@@ -1,6 +1,7 @@
 import { errorMessage } from "../error-message.ts";
 import type { Logger } from "../logger.ts";
 import type { AnswerStore } from "../store/answer-store.ts";
+import type { RateLimitStore } from "../store/rate-limit-store.ts";
 import type { StatsStore } from "../store/stats-store.ts";
 
 /**
@@ -13,6 +14,8 @@ export function scheduleRetention(options: {
   stats: StatsStore;
   /** ids stored before they were hashed are hashed on the way */
   answers?: Pick<AnswerStore, "hashStoredIds">;
+  /** shared rate-limit counters: the ones of ended windows are deleted */
+  rateLimits?: Pick<RateLimitStore, "sweep">;
   days: number;
   logger: Logger;
   everyMs?: number;
@@ -26,6 +29,7 @@ export function scheduleRetention(options: {
     running = (async () => {
       try {
         if (options.answers) while ((await options.answers.hashStoredIds()) > 0) {}
+        await options.rateLimits?.sweep();
         if (days > 0) {
           const gone = await stats.prune(days);
           if (gone.answers || gone.conversations)

@@ -13,7 +13,15 @@ export function telegramFromConfig(
   config: Config,
   app: Pick<
     App,
-    "answerer" | "store" | "conversations" | "embedder" | "targets" | "quizzes" | "studyPacks" | "stats"
+    | "answerer"
+    | "store"
+    | "conversations"
+    | "embedder"
+    | "targets"
+    | "quizzes"
+    | "studyPacks"
+    | "stats"
+    | "rateLimits"
   >,
   logger: Logger,
 ): TelegramChannel | undefined {
@@ -29,6 +37,7 @@ export function telegramFromConfig(
         runIngest({ store: app.store, corpusDir: config.CORPUS_DIR, embedder: app.embedder, logger }),
       study: { targets: app.targets, quizzes: app.quizzes, studyPacks: app.studyPacks },
       stats: app.stats,
+      ...(app.rateLimits ? { rateLimits: app.rateLimits } : {}),
       logger,
       options: {
         corpusDir: config.CORPUS_DIR,

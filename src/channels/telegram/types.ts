@@ -7,6 +7,7 @@ import type { Quizzes } from "../../quiz/quiz-service.ts";
 import type { AnswerStore } from "../../store/answer-store.ts";
 import type { ConversationStore } from "../../store/conversation-store.ts";
 import type { CorpusStore } from "../../store/corpus-store.ts";
+import type { RateLimitStore } from "../../store/rate-limit-store.ts";
 import type { StatsStore } from "../../store/stats-store.ts";
 import type { StudyPacks } from "../../study-pack/study-pack.ts";
 
@@ -28,6 +29,8 @@ export interface TelegramBotDeps {
   reindex: () => Promise<IngestSummary>;
   /** targets, quizzes and study packs (/chitieu, /quiz, /baihoc); absent, those commands are off */
   study?: StudyServices;
+  /** rate-limit counters shared by every replica (PostgreSQL); absent, counted in this process */
+  rateLimits?: Pick<RateLimitStore, "increment">;
   /** what members asked, for admins (/thongke); absent, the command is off */
   stats?: Pick<StatsStore, "query">;
   logger: Logger;

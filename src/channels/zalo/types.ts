@@ -7,6 +7,7 @@ import type { ConversationStore } from "../../store/conversation-store.ts";
 import type { CorpusStore } from "../../store/corpus-store.ts";
 import type { DeliveryStore } from "../../store/delivery-store.ts";
 import type { QuizSessionStore } from "../../store/quiz-session-store.ts";
+import type { RateLimitStore } from "../../store/rate-limit-store.ts";
 import type { StudyPacks } from "../../study-pack/study-pack.ts";
 import type { ZaloClient } from "./zalo-client.ts";
 
@@ -21,6 +22,8 @@ export interface ZaloChannelDeps {
   answers: Pick<AnswerStore, "record">;
   /** message ids already taken, shared by every replica */
   deliveries: Pick<DeliveryStore, "claim" | "prune">;
+  /** rate-limit counters shared by every replica (PostgreSQL); absent, counted in this process */
+  rateLimits?: Pick<RateLimitStore, "increment">;
   /** targets, quizzes and study packs (/chitieu, /quiz, /baihoc); absent, those commands are unknown */
   study?: ZaloStudyDeps;
   logger: Logger;

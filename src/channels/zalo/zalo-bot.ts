@@ -1,4 +1,5 @@
 import { createOrderedQueue, type Lease } from "../../reliability/ordered-queue.ts";
+import { createRateLimiter } from "../../reliability/rate-limit.ts";
 import { newAnswerId } from "../../store/answer-store.ts";
 import { foldDiacritics } from "../../text/fold-diacritics.ts";
 import {
@@ -8,7 +9,6 @@ import {
   formatSourcesText,
   splitMessage,
 } from "./format.ts";
-import { createRateLimiter } from "./rate-limit.ts";
 import type { ZaloEvent, ZaloMessage } from "./schemas.ts";
 import { createZaloStudy } from "./study.ts";
 import { TEXT } from "./texts.ts";
@@ -52,7 +52,10 @@ export const DEFAULT_MAX_PENDING = 10_000;
 export function createZaloBot(deps: ZaloBotDeps) {
   const { client, answerer, store, conversations, answers, deliveries, logger } = deps;
   const options = deps.options;
-  const limiter = createRateLimiter(options.rateLimit ?? { limit: 6, timeFrameMs: 10_000 });
+  const limiter = createRateLimiter({
+    ...(options.rateLimit ?? { limit: 6, timeFrameMs: 10_000 }),
+    ...(deps.rateLimits ? { store: deps.rateLimits } : {}),
+  });
   const maxPending = options.maxPending ?? DEFAULT_MAX_PENDING;
   const queue = createOrderedQueue({ concurrency: options.concurrency ?? DEFAULT_CONCURRENCY });
   /** per chat: the claim and rate-limit decision of its latest event, so they are made in order */
@@ -236,7 +239,7 @@ export function createZaloBot(deps: ZaloBotDeps) {
       logger.info(context, "zalo: repeated delivery of a message already taken; ignored");
       return {};
     }
-    const verdict = limiter.hit(message.from?.id ?? chatId);
+    const verdict = await limiter.hit(`zalo:${message.from?.id ?? chatId}`);
     if (verdict === "allow") return { done: answerInTurn(chatId, () => reply(event, message)) };
     logger.info({ ...context, userId: message.from?.id }, "zalo rate limit hit");
     if (verdict === "drop") return {};

@@ -29,7 +29,10 @@ export function answeringConcurrency(
  */
 export function zaloFromConfig(
   config: Config,
-  app: Pick<App, "answerer" | "store" | "conversations" | "targets" | "quizzes" | "studyPacks">,
+  app: Pick<
+    App,
+    "answerer" | "store" | "conversations" | "targets" | "quizzes" | "studyPacks" | "rateLimits"
+  >,
   logger: Logger,
 ): ZaloChannel | undefined {
   if (!config.ZALO_BOT_TOKEN) return undefined;
@@ -41,6 +44,7 @@ export function zaloFromConfig(
       conversations: app.conversations,
       answers: createAnswerStore(app.store.db),
       deliveries: createDeliveryStore(app.store.db),
+      ...(app.rateLimits ? { rateLimits: app.rateLimits } : {}),
       study: {
         targets: app.targets,
         quizzes: app.quizzes,

@@ -357,10 +357,13 @@ describe("Zalo conversations and commands", () => {
     expect(list).toContain("Câu hỏi: Hà Nội đặt mục tiêu tăng trưởng kinh tế bao nhiêu?");
     expect(list).toContain(`“${first?.quote}”`);
     expect(outOfRange).toBe(TEXT.sourceOutOfRange(turn?.answer.citations.length ?? 0));
-    // The answer shown is also kept with the other channels' answers.
+    // The answer shown is also kept with the other channels' answers, the member's id as a keyed hash.
     const [row] = await app.store.db.query<{ channel: string }>(
       "SELECT channel FROM answers WHERE user_id = $1 AND question = $2",
-      [HUNG.id, "Hà Nội đặt mục tiêu tăng trưởng kinh tế bao nhiêu?"],
+      [
+        await createAnswerStore(app.store.db).userKey(HUNG.id),
+        "Hà Nội đặt mục tiêu tăng trưởng kinh tế bao nhiêu?",
+      ],
     );
     expect(row?.channel).toBe("zalo");
   });
