@@ -6,6 +6,7 @@ import { createDenseEmbedder } from "../src/embeddings/create-dense-embedder.ts"
 import { errorMessage } from "../src/error-message.ts";
 import { createLogger } from "../src/logger.ts";
 import { describeStore, openStore } from "../src/store/open-store.ts";
+import { runCommand } from "../src/store/run-command.ts";
 import { formatSummary, runIngest } from "./run-ingest.ts";
 
 const USAGE = `Usage: npm run ingest -- [--corpus DIR] [--dry-run] [--reembed] [--json]
@@ -107,4 +108,4 @@ async function main() {
   }
 }
 
-await main();
+await runCommand(main);
