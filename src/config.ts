@@ -162,6 +162,8 @@ export const configSchema = z
         .transform((v) => v.replace(/\/+$/, "")),
     ),
     ZALO_WEBHOOK_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/ }).optional()),
+    // In a Zalo group: answer what mentions or replies to the bot, or every message.
+    ZALO_GROUP_REPLIES: z.preprocess(emptyToUndefined, z.enum(["mention", "all"]).default("mention")),
     ZALO_WEBHOOK_SECRET: z.preprocess(
       emptyToUndefined,
       z

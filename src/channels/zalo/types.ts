@@ -9,6 +9,8 @@ import type { DeliveryStore } from "../../store/delivery-store.ts";
 import type { QuizSessionStore } from "../../store/quiz-session-store.ts";
 import type { RateLimitStore } from "../../store/rate-limit-store.ts";
 import type { StudyPacks } from "../../study-pack/study-pack.ts";
+import type { ZaloGroupReplies } from "./addressing.ts";
+import type { ZaloBotInfo } from "./schemas.ts";
 import type { ZaloClient } from "./zalo-client.ts";
 
 /** Everything the bot uses besides the Bot API client, passed in by main.ts (through zalo-from-config.ts) or a test. */
@@ -46,6 +48,10 @@ export interface ZaloOptions {
   logQuestions?: boolean;
   /** per-user limit on messages (default 6 per 10 s) */
   rateLimit?: { limit: number; timeFrameMs: number };
+  /** in a group, answer what mentions or replies to the bot (default), or every message */
+  groupReplies?: ZaloGroupReplies;
+  /** the bot's own account when known (tests); otherwise read with getMe at start */
+  botInfo?: ZaloBotInfo;
   /** how long one getUpdates waits for events, in seconds (default 30) */
   pollTimeoutSeconds?: number;
   /** first wait after a failed poll, doubled up to a minute (default 1 s) */

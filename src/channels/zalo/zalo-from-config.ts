@@ -55,6 +55,7 @@ export function zaloFromConfig(
       options: {
         apiRoot: config.ZALO_API_ROOT,
         logQuestions: config.LOG_QUESTIONS,
+        groupReplies: config.ZALO_GROUP_REPLIES,
         concurrency: answeringConcurrency(config, app.store.db.engine),
       },
     },
