@@ -7,6 +7,7 @@ import { configSecrets, loadConfigOrExit } from "./config.ts";
 import { createLogger } from "./logger.ts";
 import { createServer } from "./server/create-server.ts";
 import { scheduleRetention } from "./stats/retention.ts";
+import { pruneCorpusChanges } from "./store/corpus-changes.ts";
 import { StoreUnavailableError } from "./store/open-store.ts";
 import { buildWebAssets } from "./web/build-assets.ts";
 
@@ -88,6 +89,7 @@ async function main() {
     stats: app.stats,
     answers: app.answers,
     ...(app.rateLimits ? { rateLimits: app.rateLimits } : {}),
+    pruneChanges: () => pruneCorpusChanges(app.store.db),
     days: config.RETENTION_DAYS,
     logger,
   });

@@ -21,6 +21,10 @@ import type { Queryable } from "../store/database.ts";
 export interface LexicalIndex {
   /** the corpus revision the index was read at */
   readonly revision: string;
+  /** the last corpus change (migration 015) it holds: a refresh reads the ones after it */
+  readonly changeId: string;
+  /** passages added or removed since the whole store was last read (an incremental refresh's overlay) */
+  readonly changed: number;
   readonly passages: number;
   /** average passage length the stored weights were computed with (corpus_stats.avgdl_used) */
   readonly avgdlUsed: number | null;
@@ -56,6 +60,30 @@ const BYTES_PER_POSTING = 8;
 
 export class StaleIndexError extends Error {}
 
+interface CorpusState {
+  revision: string;
+  n: number;
+  avgdl_used: number | null;
+  lexical_version: number;
+  /** the last change logged (migration 015) */
+  change_id: string;
+  changes_pruned_to: string;
+  /** frequencies of a bulk load not yet folded into term_stats (migration 012) */
+  pending: boolean;
+}
+
+async function corpusState(db: Queryable): Promise<CorpusState> {
+  const [row] = await db.query<CorpusState>(
+    `SELECT revision::text AS revision, chunk_count AS n, avgdl_used, lexical_version,
+            (SELECT coalesce(max(id), 0) FROM corpus_changes)::text AS change_id,
+            changes_pruned_to::text AS changes_pruned_to,
+            EXISTS (SELECT 1 FROM term_stats_pending) AS pending
+       FROM corpus_stats`,
+  );
+  if (!row) throw new Error("corpus_stats is empty: the store was not migrated");
+  return row;
+}
+
 /**
  * Reads the store into an index. No transaction is held (on PGlite it would block every other
  * statement for the whole build): the revision is read before and after, and a build that saw a
@@ -65,14 +93,7 @@ export async function buildLexicalIndex(
   db: Queryable,
   options: { cancelled?: () => boolean } = {},
 ): Promise<LexicalIndex> {
-  const revisionNow = async () => {
-    const [row] = await db.query<{ revision: string; n: number; avgdl_used: number | null }>(
-      "SELECT revision::text AS revision, chunk_count AS n, avgdl_used FROM corpus_stats",
-    );
-    if (!row) throw new Error("corpus_stats is empty: the store was not migrated");
-    return row;
-  };
-  const before = await revisionNow();
+  const before = await corpusState(db);
   const dictionary = await db.query<{ term: number; df: number }>(
     "SELECT term, df FROM term_stats ORDER BY term",
   );
@@ -142,7 +163,7 @@ export async function buildLexicalIndex(
     await new Promise<void>((resolve) => setImmediate(resolve));
     if (options.cancelled?.()) throw new StaleIndexError("the build was cancelled");
   }
-  const end = await revisionNow();
+  const end = await corpusState(db);
   if (end.revision !== before.revision || passages.length !== before.n) {
     throw new StaleIndexError(
       `the corpus changed while it was read (revision ${before.revision} → ${end.revision})`,
@@ -150,6 +171,8 @@ export async function buildLexicalIndex(
   }
   return createIndex({
     revision: before.revision,
+    changeId: before.change_id,
+    lexicalVersion: before.lexical_version,
     avgdlUsed: before.avgdl_used,
     terms,
     dfs,
@@ -228,6 +251,8 @@ function termTable(terms: Int32Array): (term: number) => number {
 
 interface IndexParts {
   revision: string;
+  changeId: string;
+  lexicalVersion: number;
   avgdlUsed: number | null;
   terms: Int32Array;
   dfs: Int32Array;
@@ -239,11 +264,30 @@ interface IndexParts {
   findTerm: (term: number) => number;
 }
 
-function createIndex(parts: IndexParts): LexicalIndex {
+/**
+ * What changed since the whole store was read: base passages removed (by number), passages added
+ * (kept apart, with their own postings), and the document frequencies of every term those touch.
+ */
+interface Overlay {
+  removed: Uint8Array;
+  removedCount: number;
+  added: IndexedPassage[];
+  /** term id → [added passage number, weight][] */
+  addedPostings: Map<number, [number, number][]>;
+  /** term id → its document frequency now (undefined: no passage has it any more) */
+  df: Map<number, number | undefined>;
+}
+
+/** An index's parts, kept for an incremental refresh (not part of the public interface). */
+const PARTS = Symbol("parts");
+type IndexWithParts = LexicalIndex & { [PARTS]: { base: IndexParts; overlay?: Overlay } };
+
+function createIndex(parts: IndexParts, overlay?: Overlay): LexicalIndex {
   const { terms, dfs, starts, ends, postings, weights, passages, findTerm } = parts;
   const n = passages.length;
   // Scratch space of search(), reused: JavaScript runs one search at a time.
   const scores = new Float32Array(n);
+  const addedScores = new Float32Array(overlay?.added.length ?? 0);
   const bytes =
     postings.byteLength +
     weights.byteLength +
@@ -251,13 +295,18 @@ function createIndex(parts: IndexParts): LexicalIndex {
     dfs.byteLength +
     starts.byteLength +
     ends.byteLength +
-    scores.byteLength;
-  return {
+    scores.byteLength +
+    (overlay ? overlay.removed.byteLength + overlay.added.length * 64 : 0);
+  const index: IndexWithParts = {
     revision: parts.revision,
-    passages: n,
+    changeId: parts.changeId,
+    changed: overlay ? overlay.removedCount + overlay.added.length : 0,
+    passages: n - (overlay?.removedCount ?? 0) + (overlay?.added.length ?? 0),
     avgdlUsed: parts.avgdlUsed,
     bytes,
+    [PARTS]: { base: parts, ...(overlay ? { overlay } : {}) },
     df(term) {
+      if (overlay?.df.has(term)) return overlay.df.get(term);
       const t = findTerm(term);
       return t < 0 ? undefined : dfs[t];
     },
@@ -266,21 +315,188 @@ function createIndex(parts: IndexParts): LexicalIndex {
         // Ascending term order, as pgvector adds up a sparsevec inner product.
         const ids = [...query.keys()].sort((a, b) => a - b);
         for (const term of ids) {
-          const t = findTerm(term);
-          if (t < 0) continue;
           const w = Math.fround(query.get(term) as number);
           if (w === 0) continue;
-          accumulate(scores, postings, weights, starts[t] as number, ends[t] as number, w);
+          const t = findTerm(term);
+          if (t >= 0) accumulate(scores, postings, weights, starts[t] as number, ends[t] as number, w);
+          for (const [p, weight] of overlay?.addedPostings.get(term) ?? [])
+            addedScores[p] = (addedScores[p] as number) + Math.fround(w * weight);
         }
-        return topK(scores, k).map((p) => ({
-          passage: passages[p] as IndexedPassage,
-          score: scores[p] as number,
-        }));
+        if (!overlay) {
+          return topK(scores, k).map((p) => ({
+            passage: passages[p] as IndexedPassage,
+            score: scores[p] as number,
+          }));
+        }
+        const { removed } = overlay;
+        for (let p = 0; p < n; p++) if (removed[p]) scores[p] = 0;
+        // Both lists best first, ties by passage id, merged the same way.
+        const hits = [
+          ...topK(scores, k).map((p) => ({
+            passage: passages[p] as IndexedPassage,
+            score: scores[p] as number,
+          })),
+          ...topK(addedScores, k).map((p) => ({
+            passage: overlay.added[p] as IndexedPassage,
+            score: addedScores[p] as number,
+          })),
+        ];
+        hits.sort((a, b) =>
+          b.score - a.score !== 0
+            ? b.score - a.score
+            : a.passage.id < b.passage.id
+              ? -1
+              : a.passage.id > b.passage.id
+                ? 1
+                : 0,
+        );
+        return hits.slice(0, k);
       } finally {
         scores.fill(0);
+        addedScores.fill(0);
       }
     },
   };
+  return index;
+}
+
+/** Past this many passages added or removed since the last whole read, the index is read whole again. */
+function overlayLimit(basePassages: number): number {
+  return Math.max(2_000, Math.floor(basePassages * 0.1));
+}
+
+/**
+ * Brings an index up to date with the changes logged since it was read (migration 015): the
+ * passages of the changed documents only, and the frequencies of their terms. Returns undefined
+ * when only a whole read will do: the weights were recomputed (average length drifted), the log
+ * no longer reaches back to the index, a bulk load is half folded, or too much has changed.
+ * Throws StaleIndexError when the store changed while it read.
+ */
+export async function refreshLexicalIndex(
+  db: Queryable,
+  index: LexicalIndex,
+): Promise<LexicalIndex | undefined> {
+  const own = (index as Partial<IndexWithParts>)[PARTS];
+  if (!own) return undefined;
+  const { base } = own;
+  const before = await corpusState(db);
+  if (before.revision === index.revision) return index;
+  if (
+    before.pending ||
+    before.lexical_version !== base.lexicalVersion ||
+    before.avgdl_used !== base.avgdlUsed ||
+    BigInt(before.changes_pruned_to) > BigInt(index.changeId)
+  )
+    return undefined;
+  const changes = await db.query<{ chunk_id: string; added: boolean; terms: number[] }>(
+    `SELECT chunk_id, added, terms FROM corpus_changes WHERE id > $1::bigint AND id <= $2::bigint ORDER BY id`,
+    [index.changeId, before.change_id],
+  );
+  const old = own.overlay;
+  const removed = old ? Uint8Array.from(old.removed) : new Uint8Array(base.passages.length);
+  let removedCount = old?.removedCount ?? 0;
+  // Added passages by id: the earlier overlay's, then this log's, in order.
+  const added = new Map<string, IndexedPassage | null>((old?.added ?? []).map((p) => [p.id, p]));
+  const touched = new Set<number>(old ? [...old.df.keys()] : []);
+  const baseNumber = new Map<string, number>();
+  const numberOf = (id: string): number => {
+    if (baseNumber.size === 0) base.passages.forEach((p, i) => baseNumber.set(p.id, i));
+    return baseNumber.get(id) ?? -1;
+  };
+  for (const c of changes) {
+    for (const t of c.terms) touched.add(t);
+    if (c.added) {
+      added.set(c.chunk_id, null); // read below
+      continue;
+    }
+    if (added.has(c.chunk_id)) {
+      added.delete(c.chunk_id);
+      continue;
+    }
+    const p = numberOf(c.chunk_id);
+    if (p >= 0 && !removed[p]) {
+      removed[p] = 1;
+      removedCount++;
+    }
+  }
+  if (removedCount + added.size > overlayLimit(base.passages.length)) return undefined;
+  // The added passages as they are now, with their weights.
+  const fresh = [...added].filter(([, p]) => p === null).map(([id]) => id);
+  const rows = fresh.length
+    ? await db.query<{
+        id: string;
+        document_id: number;
+        heading_path: string;
+        length: number;
+        lexical: string;
+        title: string;
+      }>(
+        `SELECT c.id, c.document_id, c.heading_path::text AS heading_path, c.length, c.lexical::text AS lexical, d.title
+           FROM chunks c JOIN documents d ON d.id = c.document_id WHERE c.id = ANY($1::text[])`,
+        [fresh],
+      )
+    : [];
+  const read = new Map(rows.map((r) => [r.id, r]));
+  const passages: IndexedPassage[] = [];
+  const addedPostings = new Map<number, [number, number][]>();
+  // The earlier overlay's postings by passage, to carry over under new numbers.
+  const carried = new Map<string, [number, number][]>();
+  for (const [term, list] of old?.addedPostings ?? [])
+    for (const [p, weight] of list) {
+      const id = (old?.added[p] as IndexedPassage).id;
+      const mine = carried.get(id) ?? [];
+      mine.push([term, weight]);
+      carried.set(id, mine);
+    }
+  for (const [id, known] of added) {
+    let passage = known;
+    let lexical: string | undefined;
+    if (!passage) {
+      const row = read.get(id);
+      if (!row) continue; // added and removed again within the log's window
+      passage = {
+        id,
+        documentId: row.document_id,
+        headingPath: z.array(z.string()).parse(JSON.parse(row.heading_path)),
+        title: row.title,
+        length: row.length,
+      };
+      lexical = row.lexical;
+    }
+    const number = passages.length;
+    passages.push(passage);
+    if (lexical !== undefined) {
+      forEachEntry(lexical, (term, weight) => {
+        const list = addedPostings.get(term) ?? [];
+        // float32, as the base index keeps its weights (and pgvector its sparsevec values)
+        list.push([number, Math.fround(weight)]);
+        addedPostings.set(term, list);
+      });
+    } else {
+      for (const [term, weight] of carried.get(id) ?? []) {
+        const list = addedPostings.get(term) ?? [];
+        list.push([number, weight]);
+        addedPostings.set(term, list);
+      }
+    }
+  }
+  // Within each term, passages in ascending number: the order does not change a sum, but keep it tidy.
+  for (const list of addedPostings.values()) list.sort((a, b) => a[0] - b[0]);
+  const dfRows = touched.size
+    ? await db.query<{ term: number; df: number }>(
+        "SELECT term, df FROM term_stats WHERE term = ANY($1::int[])",
+        [[...touched]],
+      )
+    : [];
+  const df = new Map<number, number | undefined>([...touched].map((t) => [t, undefined]));
+  for (const r of dfRows) df.set(Number(r.term), Number(r.df));
+  const end = await corpusState(db);
+  if (end.revision !== before.revision)
+    throw new StaleIndexError("the corpus changed while the index was refreshed");
+  const parts: IndexParts = { ...base, revision: before.revision, changeId: before.change_id };
+  const refreshed = createIndex(parts, { removed, removedCount, added: passages, addedPostings, df });
+  if (refreshed.passages !== before.n) return undefined; // the log and the store disagree: read it whole
+  return refreshed;
 }
 
 /** scores[p] += w × weight for each posting of [from, to): Float32Array rounds on store, as C floats. */
@@ -405,6 +621,22 @@ export function createLexicalIndexSource({
         return undefined;
       }
       const started = performance.now();
+      // The documents that changed, when the log allows; otherwise the whole store again.
+      const previous = index;
+      const refreshed = previous ? await refreshLexicalIndex(db, previous) : undefined;
+      if (refreshed && !closed) {
+        index = refreshed;
+        skipped = undefined;
+        logger?.info(
+          {
+            passages: refreshed.passages,
+            changed: refreshed.changed,
+            ms: Math.round(performance.now() - started),
+          },
+          "lexical index refreshed",
+        );
+        return refreshed;
+      }
       const built = await buildLexicalIndex(db, { cancelled: () => closed });
       if (closed) return undefined;
       index = built;

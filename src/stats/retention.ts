@@ -16,6 +16,8 @@ export function scheduleRetention(options: {
   answers?: Pick<AnswerStore, "hashStoredIds">;
   /** shared rate-limit counters: the ones of ended windows are deleted */
   rateLimits?: Pick<RateLimitStore, "sweep">;
+  /** the corpus change log (replicas' incremental index refresh): kept a day */
+  pruneChanges?: () => Promise<number>;
   days: number;
   logger: Logger;
   everyMs?: number;
@@ -30,6 +32,7 @@ export function scheduleRetention(options: {
       try {
         if (options.answers) while ((await options.answers.hashStoredIds()) > 0) {}
         await options.rateLimits?.sweep();
+        await options.pruneChanges?.();
         if (days > 0) {
           const gone = await stats.prune(days);
           if (gone.answers || gone.conversations)

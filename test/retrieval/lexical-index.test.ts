@@ -8,9 +8,12 @@ import {
   buildLexicalIndex,
   createLexicalIndexSource,
   forEachEntry,
+  type LexicalIndex,
+  refreshLexicalIndex,
   StaleIndexError,
 } from "../../src/retrieval/lexical-index.ts";
 import { createRetriever } from "../../src/retrieval/retriever.ts";
+import { pruneCorpusChanges } from "../../src/store/corpus-changes.ts";
 import { type CorpusStore, createCorpusStore } from "../../src/store/corpus-store.ts";
 import type { Database, Queryable } from "../../src/store/database.ts";
 import { migrate } from "../../src/store/migrate.ts";
@@ -206,5 +209,70 @@ describe.each(testEngines())("in-process lexical index on $name", (engine) => {
     await store.removeDocument("rev.md");
     expect(BigInt((await store.stats()).revision)).toBeGreaterThan(r2);
     await rm(join(dir, "rev.md"));
+  });
+
+  it("refreshes for the changed documents only, and ranks and counts exactly as a whole read", async () => {
+    const exact = createRetriever({ db, candidateCap: 0 });
+    const fixed = (index: LexicalIndex) => ({
+      current: async () => index,
+      ready: async () => index,
+      close: async () => {},
+    });
+    const expectSameAsWholeRead = async (index: LexicalIndex) => {
+      const whole = await buildLexicalIndex(db);
+      expect(index.passages).toBe(whole.passages);
+      expect(index.revision).toBe(whole.revision);
+      const terms = await db.query<{ term: number; df: number }>("SELECT term, df FROM term_stats");
+      for (const t of terms) expect(index.df(t.term)).toBe(t.df);
+      const retriever = createRetriever({ db, lexicalIndex: fixed(index) });
+      for (const q of [...QUESTIONS, "cáp treo Sóc Sơn", "đường sắt đô thị tuyến 5", "Kế hoạch số 3"]) {
+        const a = await retriever.retrieve(q, { k: 20 });
+        const b = await exact.retrieve(q, { k: 20 });
+        expect(
+          a.passages.map((p) => [p.chunkId, p.bm25]),
+          q,
+        ).toEqual(b.passages.map((p) => [p.chunkId, p.bm25]));
+      }
+    };
+    const base = await buildLexicalIndex(db);
+    // One document added, one edited, one removed.
+    await writeFile(
+      join(dir, "cap-treo.md"),
+      "# Đề án cáp treo\n\nĐề án cáp treo Sóc Sơn khởi công năm 2027.\n",
+    );
+    await writeFile(
+      join(dir, "muc-3.md"),
+      "# Kế hoạch số 3\n\n## Mục 3\n\nĐường sắt đô thị tuyến 5 do UBND Thành phố chủ trì, hoàn thành năm 2030.\n",
+    );
+    await rm(join(dir, "muc-5.md"));
+    await runIngest({ store, corpusDir: dir, logger });
+    const refreshed = await refreshLexicalIndex(db, base);
+    expect(refreshed).toBeDefined();
+    expect(refreshed?.changed).toBeGreaterThan(0);
+    expect(refreshed?.changed).toBeLessThan(10);
+    await expectSameAsWholeRead(refreshed as LexicalIndex);
+    // A second change on top of the first.
+    await rm(join(dir, "cap-treo.md"));
+    await writeFile(
+      join(dir, "muc-5.md"),
+      "# Kế hoạch số 5\n\n## Mục 1\n\nNhiệm vụ số 205 báo cáo kết quả mỗi quý.\n",
+    );
+    await runIngest({ store, corpusDir: dir, logger });
+    const again = await refreshLexicalIndex(db, refreshed as LexicalIndex);
+    expect(again).toBeDefined();
+    await expectSameAsWholeRead(again as LexicalIndex);
+    expect(await refreshLexicalIndex(db, again as LexicalIndex)).toBe(again); // nothing new
+  });
+
+  it("reads the store whole again when the log no longer reaches back to the index", async () => {
+    const base = await buildLexicalIndex(db);
+    await writeFile(join(dir, "xa.md"), "# Văn bản xa\n\nMột đoạn văn ngắn.\n");
+    await runIngest({ store, corpusDir: dir, logger });
+    expect(await pruneCorpusChanges(db, 3_600_000)).toBe(0); // all of it is recent
+    expect(await pruneCorpusChanges(db, -60_000)).toBeGreaterThan(0);
+    expect(await db.query("SELECT 1 FROM corpus_changes")).toEqual([]);
+    expect(await refreshLexicalIndex(db, base)).toBeUndefined();
+    await rm(join(dir, "xa.md"));
+    await runIngest({ store, corpusDir: dir, logger });
   });
 });
