@@ -21,7 +21,7 @@ import type { Queryable } from "../store/database.ts";
 export interface LexicalIndex {
   /** the corpus revision the index was read at */
   readonly revision: string;
-  /** the last corpus change (migration 015) it holds: a refresh reads the ones after it */
+  /** the last corpus change (migration 017) it holds: a refresh reads the ones after it */
   readonly changeId: string;
   /** passages added or removed since the whole store was last read (an incremental refresh's overlay) */
   readonly changed: number;
@@ -65,7 +65,7 @@ interface CorpusState {
   n: number;
   avgdl_used: number | null;
   lexical_version: number;
-  /** the last change logged (migration 015) */
+  /** the last change logged (migration 017) */
   change_id: string;
   changes_pruned_to: string;
   /** frequencies of a bulk load not yet folded into term_stats (migration 012) */
@@ -366,7 +366,7 @@ function overlayLimit(basePassages: number): number {
 }
 
 /**
- * Brings an index up to date with the changes logged since it was read (migration 015): the
+ * Brings an index up to date with the changes logged since it was read (migration 017): the
  * passages of the changed documents only, and the frequencies of their terms. Returns undefined
  * when only a whole read will do: the weights were recomputed (average length drifted), the log
  * no longer reaches back to the index, a bulk load is half folded, or too much has changed.

@@ -1,7 +1,7 @@
 import type { Queryable } from "./database.ts";
 
 /**
- * Deletes the corpus change log (migration 015) older than `keepMs` and records up to where, so a
+ * Deletes the corpus change log (migration 017) older than `keepMs` and records up to where, so a
  * replica whose index is older than that reads the store whole instead of the (now partial) log.
  * Returns how many rows went.
  */

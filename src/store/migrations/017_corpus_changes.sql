@@ -1,4 +1,4 @@
--- 015: which passages each change of the corpus added or removed, so that a replica can bring its
+-- 017: which passages each change of the corpus added or removed, so that a replica can bring its
 -- in-process lexical index (src/retrieval/lexical-index.ts) up to date for the changed documents
 -- only, instead of reading the whole store again. Written by statement-level triggers on chunks,
 -- whatever code changes them; each row carries the passage's term ids, whose document frequencies
