@@ -6,6 +6,7 @@ import { createDenseEmbedder } from "../src/embeddings/create-dense-embedder.ts"
 import { errorMessage } from "../src/error-message.ts";
 import { createLogger } from "../src/logger.ts";
 import { describeStore, openStore } from "../src/store/open-store.ts";
+import { ocrOptionsFrom } from "./ocr/ocr-engine.ts";
 import { formatSummary, runIngest } from "./run-ingest.ts";
 
 const USAGE = `Usage: npm run ingest -- [--corpus DIR] [--dry-run] [--reembed] [--json]
@@ -80,6 +81,7 @@ async function main() {
       logger,
       dryRun: args["dry-run"],
       reembed: args.reembed,
+      ocr: ocrOptionsFrom(config),
       onProgress: (done, total, file) => {
         if (!bar) return;
         if (!started) {

@@ -1,3 +1,4 @@
+import { ocrOptionsFrom } from "../ingest/ocr/ocr-engine.ts";
 import { runIngest } from "../ingest/run-ingest.ts";
 import { createAnswerer } from "./answer/answerer.ts";
 import { createChatModel } from "./answer/chat-model.ts";
@@ -42,7 +43,13 @@ export async function createApp(
     // A fresh clone has an empty store: ingest the corpus folder before the first question.
     if ((await store.stats()).chunks === 0) {
       logger.info({ corpus: config.CORPUS_DIR }, "the store is empty: ingesting the corpus first");
-      const summary = await runIngest({ store, corpusDir: config.CORPUS_DIR, embedder, logger });
+      const summary = await runIngest({
+        store,
+        corpusDir: config.CORPUS_DIR,
+        embedder,
+        logger,
+        ocr: ocrOptionsFrom(config),
+      });
       logger.info({ summary }, "corpus ingested");
     }
     const abbreviations = loadAbbreviations();

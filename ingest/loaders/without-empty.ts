@@ -7,5 +7,6 @@ export function withoutEmpty(doc: LoadedDocument): LoadedDocument {
     const value = doc[key];
     if (value) out[key] = value;
   }
+  if (doc.scanned) out.scanned = true;
   return out;
 }

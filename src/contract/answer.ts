@@ -12,6 +12,10 @@ export interface Citation {
   publisher?: string;
   /** ISO date YYYY-MM-DD when known */
   published?: string;
+  /** the first and last page of the quoted passage, for a PDF or a scan */
+  pages?: { first: number; last: number };
+  /** the document was read by OCR from page images: its text may differ from the original */
+  scanned?: boolean;
   /** an exact substring of the passage's stored text */
   quote: string;
   chunkId: string;

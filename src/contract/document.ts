@@ -7,4 +7,6 @@ export interface DocumentRef {
   publisher?: string;
   /** ISO date YYYY-MM-DD when known */
   published?: string;
+  /** its text was read by OCR from page images (a scanned PDF or an image) */
+  scanned?: boolean;
 }

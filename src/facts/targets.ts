@@ -41,6 +41,7 @@ export function factCitation(fact: StoredFact, n: number): Citation {
     text: fact.quote,
     document: fact.document,
     headingPath: fact.headingPath,
+    ...(fact.pages ? { pages: fact.pages } : {}),
   };
   return toCitation(n, passage, fact.quote);
 }

@@ -1,6 +1,13 @@
+import type { PageSpan } from "../contract/chunk.ts";
 import type { DocumentRef } from "../contract/document.ts";
 import type { DenseEmbedder } from "../embeddings/types.ts";
-import { denseCast, toDocumentRef } from "../store/corpus-store.ts";
+import {
+  type DocumentRow,
+  denseCast,
+  type PageColumns,
+  pagesOf,
+  toDocumentRef,
+} from "../store/corpus-store.ts";
 import type { Queryable } from "../store/database.ts";
 import { idf, TERM_SPACE, termId } from "../text/bm25.ts";
 import { normalizeInline } from "../text/normalize-vietnamese.ts";
@@ -30,6 +37,8 @@ export interface RetrievedPassage {
   sentences: PassageSentence[];
   start: number;
   end: number;
+  /** absent for formats without pages */
+  pages?: PageSpan;
   document: PassageDocument;
 }
 
@@ -383,23 +392,21 @@ export function createRetriever({
 
   async function load(ids: string[]): Promise<Map<string, Omit<RetrievedPassage, "score" | "bm25">>> {
     if (ids.length === 0) return new Map();
-    const rows = await db.query<{
-      id: string;
-      ordinal: number;
-      heading_path: string[];
-      text: string;
-      sentences: PassageSentence[];
-      start_offset: number;
-      end_offset: number;
-      document_id: number;
-      path: string;
-      title: string;
-      url: string | null;
-      publisher: string | null;
-      published: string | null;
-    }>(
-      `SELECT c.id, c.ordinal, c.heading_path, c.text, c.sentences, c.start_offset, c.end_offset,
-              d.id AS document_id, d.path, d.title, d.url, d.publisher, d.published::text AS published
+    const rows = await db.query<
+      {
+        id: string;
+        ordinal: number;
+        heading_path: string[];
+        text: string;
+        sentences: PassageSentence[];
+        start_offset: number;
+        end_offset: number;
+      } & PageColumns &
+        DocumentRow
+    >(
+      `SELECT c.id, c.ordinal, c.heading_path, c.text, c.sentences, c.start_offset, c.end_offset, c.page_start,
+              c.page_end, d.id AS document_id, d.path, d.title, d.url, d.publisher,
+              d.published::text AS published, d.scanned
          FROM chunks c JOIN documents d ON d.id = c.document_id WHERE c.id = ANY($1::text[])`,
       [ids],
     );
@@ -414,6 +421,7 @@ export function createRetriever({
           sentences: r.sentences,
           start: r.start_offset,
           end: r.end_offset,
+          ...pagesOf(r),
           document: toDocumentRef(r),
         },
       ]),

@@ -1,5 +1,5 @@
 import type { Citation } from "../contract/answer.ts";
-import { toCitation } from "../contract/citation.ts";
+import { pageAndScanLabel, toCitation } from "../contract/citation.ts";
 import { capitalize } from "../facts/format-targets.ts";
 import { describeTarget, qualifiedValue, type Target, type Targets } from "../facts/targets.ts";
 import { answerExcerpt, definitionParts, enumerationItems } from "../quiz/offline-quiz.ts";
@@ -400,11 +400,17 @@ function renderMarkdown(p: {
     const meta = [c.publisher, viDate(c.published)].filter(Boolean).join(", ");
     const url = c.url && /^https?:\/\//i.test(c.url) ? ` <${c.url}>` : "";
     lines.push(
-      `**[${c.n}]** ${e(c.document)}${c.section ? ` › ${e(c.section)}` : ""}${meta ? ` (${e(meta)})` : ""}.${url}`,
+      `**[${c.n}]** ${e(c.document)}${c.section ? ` › ${e(c.section)}` : ""}${where(c)}${meta ? ` (${e(meta)})` : ""}.${url}`,
       "",
       `> “${e(c.quote)}”`,
       "",
     );
   }
   return lines.join("\n");
+}
+
+/** ", trang 12 (văn bản quét)" after a source's section, when it has pages or was scanned. */
+function where(c: Citation): string {
+  const label = pageAndScanLabel(c);
+  return label ? `, ${label}` : "";
 }

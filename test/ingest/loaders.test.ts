@@ -51,7 +51,18 @@ function expectPlainLoadError(error: Error, message: RegExp): void {
 
 describe("loadDocument dispatch", () => {
   it("lists exactly the extensions it reads", () => {
-    expect(SUPPORTED_EXTENSIONS).toEqual([".md", ".markdown", ".txt", ".html", ".htm", ".pdf", ".docx"]);
+    expect(SUPPORTED_EXTENSIONS).toEqual([
+      ".md",
+      ".markdown",
+      ".txt",
+      ".html",
+      ".htm",
+      ".pdf",
+      ".docx",
+      ".png",
+      ".jpg",
+      ".jpeg",
+    ]);
   });
 
   it("rejects an .xlsx file with UnsupportedTypeError, before trying to read it", async () => {
@@ -301,7 +312,7 @@ describe("PDF", () => {
     return pdf.save();
   }
 
-  it("reads the title from the metadata and the text as paragraphs, quietly", async () => {
+  it("reads the title from the metadata and the text as paragraphs with their pages, quietly", async () => {
     const bytes = await pdfFixture(
       [
         ["Ha Noi dat muc tieu tang truong kinh te", "tu 11% tro len trong nhiem ky 2026-2031."],
@@ -319,8 +330,9 @@ describe("PDF", () => {
           {
             kind: "paragraph",
             text: "Ha Noi dat muc tieu tang truong kinh te tu 11% tro len trong nhiem ky 2026-2031.",
+            page: 1,
           },
-          { kind: "paragraph", text: "Chuong trinh xac dinh 12 nhom nhiem vu chu yeu." },
+          { kind: "paragraph", text: "Chuong trinh xac dinh 12 nhom nhiem vu chu yeu.", page: 2 },
         ],
       });
       expect(log).not.toHaveBeenCalled();

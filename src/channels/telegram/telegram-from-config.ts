@@ -1,3 +1,4 @@
+import { ocrOptionsFrom } from "../../../ingest/ocr/ocr-engine.ts";
 import { runIngest } from "../../../ingest/run-ingest.ts";
 import type { App } from "../../app.ts";
 import type { Config } from "../../config.ts";
@@ -23,7 +24,13 @@ export function telegramFromConfig(
       conversations: app.conversations,
       answers: createAnswerStore(app.store.db),
       reindex: () =>
-        runIngest({ store: app.store, corpusDir: config.CORPUS_DIR, embedder: app.embedder, logger }),
+        runIngest({
+          store: app.store,
+          corpusDir: config.CORPUS_DIR,
+          embedder: app.embedder,
+          logger,
+          ocr: ocrOptionsFrom(config),
+        }),
       study: { targets: app.targets, quizzes: app.quizzes, studyPacks: app.studyPacks },
       logger,
       options: {
