@@ -7,12 +7,14 @@ import { createOcrEngine, type OcrEngine } from "../../ingest/ocr/ocr-engine.ts"
 import { runIngest } from "../../ingest/run-ingest.ts";
 import { createApp } from "../../src/app.ts";
 import { formatSourceLine } from "../../src/channels/telegram/format.ts";
+import { formatAnswerText as formatZaloAnswer } from "../../src/channels/zalo/format.ts";
 import { formatSource } from "../../src/cli/format-answer.ts";
 import { loadConfig } from "../../src/config.ts";
 import { createLogger } from "../../src/logger.ts";
 import { createCorpusStore } from "../../src/store/corpus-store.ts";
 import { openPglite } from "../../src/store/database.ts";
 import { migrate } from "../../src/store/migrate.ts";
+import { answerAsText } from "../../src/web/client/format.ts";
 import { seeded } from "../helpers/pglite-folder.ts";
 import { drawPage, type PageContent, scannedPdf } from "../helpers/scanned-page.ts";
 
@@ -184,6 +186,11 @@ describe("ingesting a scan", () => {
       expect(formatSourceLine(citation as NonNullable<typeof citation>)).toBe(
         "[1] chuong trinh quet, trang 1 (văn bản quét)",
       );
+      expect(formatZaloAnswer(answer)).toContain("Nguồn:\n[1] chuong trinh quet, trang 1 (văn bản quét)");
+      expect(answerAsText(answer)).toContain("[1] chuong trinh quet, trang 1 (văn bản quét)");
+      // The study pack lists its sources with the same page.
+      const pack = await app.studyPacks.build("đường sắt đô thị");
+      expect(pack.markdown).toMatch(/\*\*\[\d+\]\*\* chuong trinh quet, trang 1 \(văn bản quét\)\./);
     } finally {
       await app.close();
     }
