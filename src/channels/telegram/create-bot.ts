@@ -12,6 +12,7 @@ import { inlineFeature } from "./features/inline.ts";
 import { sourcesFeature } from "./features/sources.ts";
 import { studyFeature } from "./features/study.ts";
 import { unhandledFeature } from "./features/unhandled.ts";
+import { voiceFeature } from "./features/voice.ts";
 import { TEXT } from "./texts.ts";
 import type { TelegramBotDeps } from "./types.ts";
 
@@ -75,6 +76,7 @@ export function createTelegramBot(deps: TelegramBotDeps): Bot<Context> {
     studyFeature(deps),
     feedbackFeature(deps),
     askFeature(deps),
+    voiceFeature(deps),
     unhandledFeature(),
   );
   return bot;

@@ -4,6 +4,7 @@ import type { App } from "../../app.ts";
 import type { Config } from "../../config.ts";
 import type { Logger } from "../../logger.ts";
 import { createAnswerStore } from "../../store/answer-store.ts";
+import { transcriberFromConfig } from "../../transcription/transcriber.ts";
 import { createTelegramChannel, type TelegramChannel } from "./telegram-channel.ts";
 
 /**
@@ -32,6 +33,7 @@ export function telegramFromConfig(
           ocr: ocrOptionsFrom(config),
         }),
       study: { targets: app.targets, quizzes: app.quizzes, studyPacks: app.studyPacks },
+      transcriber: transcriberFromConfig(config),
       logger,
       options: {
         corpusDir: config.CORPUS_DIR,

@@ -8,6 +8,7 @@ import type { AnswerStore } from "../../store/answer-store.ts";
 import type { ConversationStore } from "../../store/conversation-store.ts";
 import type { CorpusStore } from "../../store/corpus-store.ts";
 import type { StudyPacks } from "../../study-pack/study-pack.ts";
+import type { Transcriber } from "../../transcription/transcriber.ts";
 
 /** The core's targets, quizzes and study packs, as the bot uses them. */
 export interface StudyServices {
@@ -27,6 +28,8 @@ export interface TelegramBotDeps {
   reindex: () => Promise<IngestSummary>;
   /** targets, quizzes and study packs (/chitieu, /quiz, /baihoc); absent, those commands are off */
   study?: StudyServices;
+  /** speech to text for voice questions (TRANSCRIPTION_BASE_URL); absent, voice messages get a hint */
+  transcriber?: Transcriber;
   logger: Logger;
   options: TelegramBotOptions;
 }
