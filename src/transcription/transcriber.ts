@@ -109,3 +109,44 @@ export function transcriberFromConfig(
     limits: { maxSeconds: config.TRANSCRIPTION_MAX_SECONDS, maxBytes: config.TRANSCRIPTION_MAX_BYTES },
   });
 }
+
+/** The voice message is larger than the cap: the user is told the limit. */
+export class AudioTooLargeError extends TranscriptionError {
+  override name = "AudioTooLargeError";
+}
+
+/**
+ * Downloads a voice message (from the URL a chat platform gives) into memory, refusing more than
+ * `maxBytes` whether or not the server declares a length. Only http(s).
+ */
+export async function downloadAudio(url: string, maxBytes: number, timeoutMs: number): Promise<Uint8Array> {
+  if (!/^https?:\/\//i.test(url)) throw new TranscriptionError("the voice message has no http(s) address");
+  let response: Response;
+  try {
+    response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+  } catch (error) {
+    throw new TranscriptionError("the voice message could not be downloaded", { cause: error });
+  }
+  if (!response.ok || !response.body) {
+    await response.body?.cancel().catch(() => {});
+    throw new TranscriptionError(`the voice message could not be downloaded (HTTP ${response.status})`);
+  }
+  const tooLarge = () => new AudioTooLargeError(`the voice message is larger than ${maxBytes} bytes`);
+  if (Number(response.headers.get("content-length") ?? "0") > maxBytes) {
+    await response.body.cancel().catch(() => {});
+    throw tooLarge();
+  }
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of response.body) {
+      size += chunk.byteLength;
+      if (size > maxBytes) throw tooLarge();
+      chunks.push(chunk);
+    }
+  } catch (error) {
+    if (error instanceof AudioTooLargeError) throw error;
+    throw new TranscriptionError("the voice message could not be downloaded", { cause: error });
+  }
+  return Buffer.concat(chunks);
+}

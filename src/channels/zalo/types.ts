@@ -8,6 +8,7 @@ import type { CorpusStore } from "../../store/corpus-store.ts";
 import type { DeliveryStore } from "../../store/delivery-store.ts";
 import type { QuizSessionStore } from "../../store/quiz-session-store.ts";
 import type { StudyPacks } from "../../study-pack/study-pack.ts";
+import type { Transcriber } from "../../transcription/transcriber.ts";
 import type { ZaloClient } from "./zalo-client.ts";
 
 /** Everything the bot uses besides the Bot API client, passed in by main.ts (through zalo-from-config.ts) or a test. */
@@ -23,6 +24,8 @@ export interface ZaloChannelDeps {
   deliveries: Pick<DeliveryStore, "claim" | "prune">;
   /** targets, quizzes and study packs (/chitieu, /quiz, /baihoc); absent, those commands are unknown */
   study?: ZaloStudyDeps;
+  /** speech to text for voice questions (TRANSCRIPTION_BASE_URL); absent, voice messages get a hint */
+  transcriber?: Transcriber;
   logger: Logger;
   options: ZaloOptions;
 }
