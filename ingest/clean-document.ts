@@ -14,6 +14,8 @@ export interface CleanDocument {
   published?: string;
   /** read by OCR from page images */
   scanned?: boolean;
+  effective?: string;
+  supersedes?: string[];
   blocks: CleanBlock[];
 }
 
@@ -65,6 +67,8 @@ export function cleanDocument(doc: LoadedDocument, fallbackTitle: string): Clean
     author,
     published: doc.published,
     ...(doc.scanned ? { scanned: true } : {}),
+    ...(doc.effective ? { effective: doc.effective } : {}),
+    ...(doc.supersedes?.length ? { supersedes: doc.supersedes.map(normalizeInline) } : {}),
     blocks,
   };
 }

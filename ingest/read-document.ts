@@ -45,6 +45,8 @@ export async function readDocument(
     author: meta.author,
     published: meta.published,
     ...(meta.scanned ? { scanned: true } : {}),
+    ...(meta.effective ? { effective: meta.effective } : {}),
+    ...(meta.supersedes ? { supersedes: meta.supersedes } : {}),
     body,
     chunks,
   };

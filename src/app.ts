@@ -4,6 +4,7 @@ import { createAnswerer } from "./answer/answerer.ts";
 import { createChatModel } from "./answer/chat-model.ts";
 import { createGenerativeAnswerer } from "./answer/generative.ts";
 import { loadPrompts } from "./answer/prompts.ts";
+import { withVersionNotes } from "./answer/version-notes.ts";
 import type { Config } from "./config.ts";
 import { createDenseEmbedder } from "./embeddings/create-dense-embedder.ts";
 import { createTargets } from "./facts/targets.ts";
@@ -99,20 +100,23 @@ export async function createApp(
           config.CHAT_MAX_CONCURRENCY,
         )
       : undefined;
-    const core = createAnswerer({
-      retriever,
-      conversations,
-      generative,
-      abbreviations,
-      facts,
-      logger,
-      options: {
-        topK: config.ANSWER_TOP_K,
-        ...(config.ANSWER_MIN_CONFIDENCE !== undefined
-          ? { minConfidence: config.ANSWER_MIN_CONFIDENCE }
-          : {}),
-      },
-    });
+    // An answer quoting a superseded document (or one not yet in effect) says so (migration 014).
+    const core = withVersionNotes(
+      createAnswerer({
+        retriever,
+        conversations,
+        generative,
+        abbreviations,
+        facts,
+        logger,
+        options: {
+          topK: config.ANSWER_TOP_K,
+          ...(config.ANSWER_MIN_CONFIDENCE !== undefined
+            ? { minConfidence: config.ANSWER_MIN_CONFIDENCE }
+            : {}),
+        },
+      }),
+    );
     // A chat model's answers vary from call to call: only extractive answers are kept.
     const answerer = generative
       ? core

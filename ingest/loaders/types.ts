@@ -15,6 +15,10 @@ export interface LoadedDocument {
   author?: string;
   /** ISO date "YYYY-MM-DD" when known */
   published?: string;
+  /** ISO date the document takes effect (front matter `effective`) */
+  effective?: string;
+  /** the documents it replaces, by path in the corpus or title (front matter `supersedes`) */
+  supersedes?: string[];
   blocks: Block[];
   /** some of its text was read from page images by OCR (a scan), not from a text layer */
   scanned?: boolean;

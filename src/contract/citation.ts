@@ -31,6 +31,21 @@ export function toCitation(n: number, passage: CitablePassage, quote: string): C
     ...(d.published ? { published: d.published } : {}),
     ...(passage.pages ? { pages: { first: passage.pages.first, last: passage.pages.last } } : {}),
     ...(d.scanned ? { scanned: true } : {}),
+    ...(d.inForce === false
+      ? {
+          notInForce: {
+            ...(d.effective ? { effective: d.effective } : {}),
+            ...(d.supersededBy
+              ? {
+                  supersededBy: {
+                    document: d.supersededBy.title,
+                    ...(d.supersededBy.effective ? { effective: d.supersededBy.effective } : {}),
+                  },
+                }
+              : {}),
+          },
+        }
+      : {}),
     quote,
     chunkId: passage.chunkId,
   };

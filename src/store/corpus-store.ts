@@ -20,6 +20,10 @@ export interface DocumentMeta {
   published?: string;
   /** read by OCR from page images (stored: citations say so) */
   scanned?: boolean;
+  /** ISO date it takes effect (front matter `effective`); absent: in force since it was issued */
+  effective?: string;
+  /** the documents it replaces once in force, by path or title (front matter `supersedes`) */
+  supersedes?: string[];
 }
 
 export interface DocumentInput extends DocumentMeta {
@@ -84,6 +88,11 @@ export interface DocumentRow {
   publisher: string | null;
   published: string | null;
   scanned: boolean;
+  /** documents.effective and the document_versions view (migration 014) */
+  effective: string | null;
+  in_force: boolean;
+  superseded_by: string | null;
+  superseded_from: string | null;
 }
 
 /** The document a passage belongs to, with SQL nulls turned into absent fields. */
@@ -96,6 +105,16 @@ export function toDocumentRef(r: DocumentRow): DocumentRef {
     publisher: r.publisher ?? undefined,
     published: r.published ?? undefined,
     ...(r.scanned ? { scanned: true } : {}),
+    ...(r.effective ? { effective: r.effective } : {}),
+    ...(r.in_force === false ? { inForce: false } : {}),
+    ...(r.superseded_by
+      ? {
+          supersededBy: {
+            title: r.superseded_by,
+            ...(r.superseded_from ? { effective: r.superseded_from } : {}),
+          },
+        }
+      : {}),
   };
 }
 
@@ -203,6 +222,8 @@ async function batchRows(
     author: d.author ?? null,
     published: d.published ?? null,
     scanned: d.scanned === true,
+    effective: d.effective ?? null,
+    supersedes: d.supersedes ?? [],
     content_hash: d.contentHash,
     body: d.body,
   }));
@@ -329,10 +350,12 @@ export function createCorpusStore(db: Database) {
          ON CONFLICT (term) DO UPDATE SET df = term_stats.df + EXCLUDED.df`;
     await tx.query(
       `WITH docs AS (
-         INSERT INTO documents (path, title, url, publisher, author, published, scanned, content_hash, body)
-         SELECT d.path, d.title, d.url, d.publisher, d.author, d.published::date, d.scanned, d.content_hash, d.body
+         INSERT INTO documents (path, title, url, publisher, author, published, scanned, effective, supersedes,
+                                content_hash, body)
+         SELECT d.path, d.title, d.url, d.publisher, d.author, d.published::date, d.scanned, d.effective::date,
+                ARRAY(SELECT jsonb_array_elements_text(d.supersedes)), d.content_hash, d.body
            FROM jsonb_to_recordset($1::jsonb) AS d(path text, title text, url text, publisher text, author text,
-                published text, scanned boolean, content_hash text, body text)
+                published text, scanned boolean, effective text, supersedes jsonb, content_hash text, body text)
          RETURNING id, path
        ), passages AS (
          INSERT INTO chunks (id, document_id, ordinal, heading_path, text, folded, start_offset, end_offset,
@@ -589,14 +612,19 @@ export function createCorpusStore(db: Database) {
         scanned: boolean;
         page_start: number | null;
         page_end: number | null;
+        effective: string | null;
+        in_force: boolean;
+        superseded_by: string | null;
+        superseded_from: string | null;
         role: "self" | "previous" | "next";
       }>(
         `WITH target AS (SELECT document_id, ordinal FROM chunks WHERE id = $1)
          SELECT c.id, c.ordinal, c.heading_path, c.text, c.sentences, c.page_start, c.page_end, d.id AS document_id,
                 d.path, d.title, d.url, d.publisher, d.published::text AS published, d.scanned,
+                d.effective::text AS effective, v.in_force, v.superseded_by, v.superseded_from::text AS superseded_from,
                 CASE WHEN c.ordinal = t.ordinal THEN 'self' WHEN c.ordinal < t.ordinal THEN 'previous' ELSE 'next' END AS role
            FROM target t JOIN chunks c ON c.document_id = t.document_id AND c.ordinal BETWEEN t.ordinal - 1 AND t.ordinal + 1
-           JOIN documents d ON d.id = c.document_id
+           JOIN documents d ON d.id = c.document_id JOIN document_versions v ON v.id = d.id
           ORDER BY c.ordinal`,
         [chunkId],
       );

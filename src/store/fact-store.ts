@@ -53,8 +53,10 @@ interface FactDbRow extends DocumentRow, PageColumns {
 
 const SELECT = `SELECT f.id, f.chunk_id, f.position, f.value, f.kind, f.amount, f.counts, f.qualifier, f.period,
        f.quote, f.value_start, f.value_end, f.phrase_end, f.context, c.heading_path, c.page_start, c.page_end,
-       d.id AS document_id, d.path, d.title, d.url, d.publisher, d.published::text AS published, d.scanned
-  FROM facts f JOIN chunks c ON c.id = f.chunk_id JOIN documents d ON d.id = c.document_id`;
+       d.id AS document_id, d.path, d.title, d.url, d.publisher, d.published::text AS published, d.scanned,
+       d.effective::text AS effective, v.in_force, v.superseded_by, v.superseded_from::text AS superseded_from
+  FROM facts f JOIN chunks c ON c.id = f.chunk_id JOIN documents d ON d.id = c.document_id
+  JOIN document_versions v ON v.id = d.id`;
 
 function toFact(r: FactDbRow): StoredFact {
   return {

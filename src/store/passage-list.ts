@@ -42,8 +42,10 @@ export async function listPassages(
         ORDER BY md5(c.id || $3::text) LIMIT $2
      )
      SELECT c.id, c.ordinal, c.heading_path, c.text, c.sentences, c.page_start, c.page_end, d.id AS document_id,
-            d.path, d.title, d.url, d.publisher, d.published::text AS published, d.scanned
+            d.path, d.title, d.url, d.publisher, d.published::text AS published, d.scanned,
+            d.effective::text AS effective, v.in_force, v.superseded_by, v.superseded_from::text AS superseded_from
        FROM picked JOIN chunks c USING (id) JOIN documents d ON d.id = c.document_id
+       JOIN document_versions v ON v.id = d.id
       ORDER BY d.path, c.ordinal`,
     [patterns, options.limit, String(options.seed ?? 0)],
   );
