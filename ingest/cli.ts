@@ -87,7 +87,11 @@ async function main() {
         if (!started) {
           bar.start(total, done, { file });
           started = true;
-        } else bar.update(done, { file });
+        } else {
+          // The total grows as files are read: their passages, and pages to read by OCR.
+          if (total !== bar.getTotal()) bar.setTotal(total);
+          bar.update(done, { file });
+        }
       },
     });
     bar?.stop();

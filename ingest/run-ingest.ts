@@ -190,7 +190,9 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
     } else if (!pool && workers > 0 && toRead.length > 0) pool = createPreparePool(workers, poolOptions);
     // An empty store (no document listed) will weight with the average length of what is read.
     const measure = stored.size === 0 && !options.dryRun;
-    if (pool && !embedder && !options.dryRun) {
+    // (A pool started only for files that may need OCR reads each file once, below: the streamed
+    // path reads a sample of the files twice, which for a scan is seconds of OCR a page.)
+    if (pool && large && !embedder && !options.dryRun) {
       total += toRead.length;
       const progress = (path: string) => options.onProgress?.(done++, total, path);
       await writeStreamed({ ...options, pool, files: toRead, measure, summary, progress });
@@ -350,10 +352,12 @@ async function writeStreamed(load: StreamedLoad): Promise<void> {
   const maxChunks = load.batch?.chunks ?? BATCH_CHUNKS;
   const maxDocuments = load.batch?.documents ?? BATCH_DOCUMENTS;
   // Evenly spread, and distinct: consecutive indices are at least one apart.
-  const sampleSize = Math.min(SAMPLE_FILES, files.length);
+  // Files that may need OCR are left out of the sample: it reads them once more than the load does.
+  const sampled = load.ocr ? files.filter((f) => !PAGE_IMAGE_FILE.test(f.path)) : files;
+  const sampleSize = Math.min(SAMPLE_FILES, sampled.length);
   const sample = await Promise.all(
     Array.from({ length: sampleSize }, async (_, k) => {
-      const file = files[Math.floor((k * files.length) / sampleSize)] as ChangedFile;
+      const file = sampled[Math.floor((k * sampled.length) / sampleSize)] as ChangedFile;
       try {
         const read = await pool.read(file.path, join(corpusDir, file.path), file.bytes, load.measure);
         return {
