@@ -20,8 +20,9 @@ import { drawPage, type PageContent, scannedPdf } from "../helpers/scanned-page.
 
 /**
  * OCR of page images, on one short page drawn by the test (test/helpers/scanned-page.ts) so the
- * file stays fast: about a second a page on one core. One Tesseract worker serves the file's
- * loader tests; the ingest tests start their own, as an ingest run does.
+ * file stays fast: a few seconds a page on one core. One Tesseract worker serves the file's
+ * loader tests; the two ingest tests read the scan in a worker thread of the ingest pool, as any
+ * ingest does, and that thread starts its own.
  */
 
 const logger = createLogger("silent");
@@ -106,7 +107,7 @@ describe("an image", () => {
 });
 
 describe("ingesting a scan", () => {
-  it("stores the document as scanned; a broken image is reported by name and the rest ingests", async () => {
+  it("reads a scan in a worker thread and stores it as scanned; a broken image is reported by name", async () => {
     const corpus = await mkdtemp(join(dir, "corpus-"));
     await writeFile(join(corpus, "chuong-trinh-quet.pdf"), scan);
     await writeFile(join(corpus, "hong.png"), "not an image");
@@ -121,7 +122,8 @@ describe("ingesting a scan", () => {
         corpusDir: corpus,
         logger,
         ocr: { dpi: 300 },
-        workers: 0, // on this thread (the pool has its own test below)
+        // Not given: files that may need OCR go to a worker thread of the ingest pool, which
+        // counts their pages back here.
         onProgress: (_done, _total, path) => progress.push(path),
       });
       expect(summary.documents.added).toBe(2);
@@ -140,31 +142,9 @@ describe("ingesting a scan", () => {
     }
   });
 
-  it("reads the scan in a worker thread of the ingest pool, counting its page there too", async () => {
-    const corpus = await mkdtemp(join(dir, "pool-"));
-    await writeFile(join(corpus, "chuong-trinh-quet.pdf"), scan);
-    const db = await openPglite("memory://", seeded().pgliteSeed);
-    try {
-      await migrate(db);
-      const progress: string[] = [];
-      const summary = await runIngest({
-        store: createCorpusStore(db),
-        corpusDir: corpus,
-        logger,
-        ocr: { dpi: 300 },
-        workers: 1,
-        onProgress: (_done, _total, path) => progress.push(path),
-      });
-      expect(summary.documents).toMatchObject({ added: 1, failed: [] });
-      expect(progress).toContain("chuong-trinh-quet.pdf (OCR 1/1)");
-      const [row] = await db.query<{ text: string }>("SELECT text FROM chunks ORDER BY ordinal LIMIT 1");
-      expect(row?.text).toContain(GROWTH);
-    } finally {
-      await db.close();
-    }
-  });
-
   it("answers from it with a citation that gives the page and says the text was scanned", async () => {
+    // The service's first start ingests the corpus: the scan is read in a worker thread of the
+    // ingest pool, with that thread's own OCR engine.
     const corpus = await mkdtemp(join(dir, "app-"));
     await writeFile(join(corpus, "chuong-trinh-quet.pdf"), scan);
     const app = await createApp(
