@@ -159,6 +159,7 @@ export function createServer({ answerer, store, logger, web, study, options }: S
         published: d.published ?? null,
         url: d.url ?? null,
         passages: d.chunkCount,
+        scanned: d.scanned,
       })),
     });
   });

@@ -35,6 +35,8 @@ export interface DocumentInput extends DocumentMeta {
 
 export interface StoredDocument extends DocumentMeta {
   id: number;
+  /** read by OCR (migration 013) */
+  scanned: boolean;
   path: string;
   contentHash: string;
   chunkCount: number;
@@ -399,11 +401,12 @@ export function createCorpusStore(db: Database) {
         publisher: string | null;
         author: string | null;
         published: string | null;
+        scanned: boolean;
         content_hash: string;
         chunk_count: number;
         ingested_at: string;
       }>(
-        `SELECT d.id, d.path, d.title, d.url, d.publisher, d.author, d.published::text AS published,
+        `SELECT d.id, d.path, d.title, d.url, d.publisher, d.author, d.published::text AS published, d.scanned,
                 d.content_hash, d.ingested_at::text AS ingested_at,
                 (SELECT count(*)::int FROM chunks c WHERE c.document_id = d.id) AS chunk_count
            FROM documents d ORDER BY d.path`,
@@ -416,6 +419,7 @@ export function createCorpusStore(db: Database) {
         publisher: r.publisher ?? undefined,
         author: r.author ?? undefined,
         published: r.published ?? undefined,
+        scanned: r.scanned,
         contentHash: r.content_hash,
         chunkCount: r.chunk_count,
         ingestedAt: r.ingested_at,

@@ -89,7 +89,8 @@ export function formatDocumentsHtml(documents: StoredDocument[]): string {
   if (documents.length === 0) return "Kho tài liệu đang trống.";
   const lines = documents.map((d, i) => {
     const meta = [d.publisher, formatDate(d.published)].filter(Boolean).join(", ");
-    return `${i + 1}. ${link(d.url, d.title)}${meta ? ` (${escapeHtml(meta)})` : ""}, ${d.chunkCount} đoạn`;
+    const scanned = d.scanned ? ", văn bản quét" : "";
+    return `${i + 1}. ${link(d.url, d.title)}${meta ? ` (${escapeHtml(meta)})` : ""}, ${d.chunkCount} đoạn${scanned}`;
   });
   return `<b>Tài liệu trong kho (${documents.length})</b>\n\n${lines.join("\n\n")}`;
 }

@@ -84,7 +84,14 @@ export function formatPassageText(citation: Citation, view: PassageView | undefi
 export function formatDocumentsText(documents: StoredDocument[]): string {
   if (documents.length === 0) return "Kho tài liệu đang trống.";
   const items = documents.map((d, i) => {
-    const meta = [d.publisher, formatDate(d.published), `${d.chunkCount} đoạn`].filter(Boolean).join(", ");
+    const meta = [
+      d.publisher,
+      formatDate(d.published),
+      `${d.chunkCount} đoạn`,
+      d.scanned ? "văn bản quét" : "",
+    ]
+      .filter(Boolean)
+      .join(", ");
     const url = httpLink(d.url);
     return [`${i + 1}. ${d.title}`, meta, ...(url ? [url] : [])].join("\n");
   });

@@ -36,6 +36,8 @@ export interface DocumentSummary {
   published: string | null;
   url: string | null;
   passages: number;
+  /** read by OCR */
+  scanned?: boolean;
 }
 
 /** A failure to show the user as is: always a Vietnamese sentence. */
