@@ -14,12 +14,20 @@ export async function loadPdf(bytes: Uint8Array, context: LoadContext = {}): Pro
     // An empty pageJoiner: the default appends "-- 1 of 3 --" markers to the text.
     const text = await parser.getText({ pageJoiner: "" });
     const pages: PageText[] = text.pages.map((page) => ({ number: page.num, text: page.text }));
-    const toRead = pages.filter((page) => !hasTextLayer(page.text));
+    const toRead = pages.filter((page) => letters(page.text) < MIN_TEXT_LAYER_LETTERS);
     const { ocr } = context;
+    let scanned = false;
     if (toRead.length > 0 && ocr) {
       context.onOcrPage?.(0, toRead.length);
       for (const [k, page] of toRead.entries()) {
-        page.text = await ocr.recognize(await renderPage(parser, page.number, ocr.options.dpi));
+        const read = await ocr.recognize(await renderPage(parser, page.number, ocr.options.dpi));
+        // A page of a few words in its text layer (a title page, "PHỤ LỤC") reads the same by
+        // OCR: it keeps its text layer, and does not make the document a scan.
+        const layer = letters(page.text);
+        if (letters(read) > layer && (layer === 0 || letters(read) >= MIN_TEXT_LAYER_LETTERS)) {
+          page.text = read;
+          scanned = true;
+        }
         context.onOcrPage?.(k + 1, toRead.length);
       }
     }
@@ -31,7 +39,6 @@ export async function loadPdf(bytes: Uint8Array, context: LoadContext = {}): Pro
           : "the PDF has no extractable text; it may be a scanned image, which needs OCR (OCR=true)",
       );
     }
-    const scanned = ocr !== undefined && toRead.length > 0;
     return withoutEmpty({ title: titleFrom(info.info), blocks, ...(scanned ? { scanned } : {}) });
   } catch (error) {
     throw error instanceof LoadError ? error : pdfError(error);
@@ -42,13 +49,12 @@ export async function loadPdf(bytes: Uint8Array, context: LoadContext = {}): Pro
 
 /**
  * A page with fewer letters than this in its text layer is read by OCR: a scan has none, or only
- * a page number or a stamp a scanner added.
+ * a page number or a stamp a scanner added. OCR's text replaces the layer's when it has more
+ * letters, and at least this many unless the layer had none.
  */
 const MIN_TEXT_LAYER_LETTERS = 20;
 
-function hasTextLayer(text: string): boolean {
-  return (text.match(/\p{L}/gu)?.length ?? 0) >= MIN_TEXT_LAYER_LETTERS;
-}
+const letters = (text: string) => text.match(/\p{L}/gu)?.length ?? 0;
 
 /** One page drawn at `dpi` (pdf.js onto an @napi-rs/canvas), as PNG bytes. */
 async function renderPage(parser: PDFParse, page: number, dpi: number): Promise<Uint8Array> {

@@ -1,6 +1,7 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { PDFDocument, StandardFonts } from "pdf-lib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadDocument } from "../../ingest/loaders/index.ts";
 import { createOcrEngine, type OcrEngine } from "../../ingest/ocr/ocr-engine.ts";
@@ -65,6 +66,26 @@ describe("a scanned PDF", () => {
     expect(counted).toEqual([
       [0, 1],
       [1, 1],
+    ]);
+  });
+
+  it("is not what a text PDF with a title page of two words is: that page keeps its text layer", async () => {
+    const pdf = await PDFDocument.create();
+    const font = await pdf.embedFont(StandardFonts.Helvetica);
+    pdf.addPage().drawText("PHU LUC", { x: 250, y: 420, size: 24, font });
+    pdf
+      .addPage()
+      .drawText("Danh muc 43 chi tieu chu yeu cua Thanh pho den nam 2030.", {
+        x: 50,
+        y: 750,
+        size: 12,
+        font,
+      });
+    const doc = await loadDocument("phu-luc.pdf", Buffer.from(await pdf.save()), { ocr });
+    expect(doc.scanned).toBeUndefined();
+    expect(doc.blocks).toEqual([
+      { kind: "paragraph", text: "PHU LUC", page: 1 },
+      { kind: "paragraph", text: "Danh muc 43 chi tieu chu yeu cua Thanh pho den nam 2030.", page: 2 },
     ]);
   });
 
