@@ -73,14 +73,12 @@ describe("a scanned PDF", () => {
     const pdf = await PDFDocument.create();
     const font = await pdf.embedFont(StandardFonts.Helvetica);
     pdf.addPage().drawText("PHU LUC", { x: 250, y: 420, size: 24, font });
-    pdf
-      .addPage()
-      .drawText("Danh muc 43 chi tieu chu yeu cua Thanh pho den nam 2030.", {
-        x: 50,
-        y: 750,
-        size: 12,
-        font,
-      });
+    pdf.addPage().drawText("Danh muc 43 chi tieu chu yeu cua Thanh pho den nam 2030.", {
+      x: 50,
+      y: 750,
+      size: 12,
+      font,
+    });
     const doc = await loadDocument("phu-luc.pdf", Buffer.from(await pdf.save()), { ocr });
     expect(doc.scanned).toBeUndefined();
     expect(doc.blocks).toEqual([
