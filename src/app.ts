@@ -100,7 +100,7 @@ export async function createApp(
           config.CHAT_MAX_CONCURRENCY,
         )
       : undefined;
-    // An answer quoting a superseded document (or one not yet in effect) says so (migration 014).
+    // An answer quoting a superseded document (or one not yet in effect) says so (migration 016).
     const core = withVersionNotes(
       createAnswerer({
         retriever,

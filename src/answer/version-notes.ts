@@ -2,7 +2,7 @@ import type { Citation } from "../contract/answer.ts";
 import type { Answerer } from "./answerer.ts";
 
 /**
- * The answerer, with a note after an answer that quotes a document not in force (migration 014):
+ * The answerer, with a note after an answer that quotes a document not in force (migration 016):
  * "Lưu ý: nguồn [1] trích từ “Kế hoạch 2025”, văn bản đã được thay thế bởi “Kế hoạch 2026” (có hiệu
  * lực từ 01/01/2026)." Retrieval already ranks such passages lower; when one is quoted all the
  * same (only it answers), the reader is told. Every channel shows the answer text, so every

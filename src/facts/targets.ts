@@ -104,7 +104,7 @@ export function createTargets({ facts }: TargetsDeps) {
     /**
      * The targets, in document order, whose figure, counted thing, qualifier, period or clause holds
      * every word of `keyword` (all of them without one). The ones whose counted thing matches come first.
-     * Only documents in force count (migration 014): a superseded plan's figures are not targets.
+     * Only documents in force count (migration 016): a superseded plan's figures are not targets.
      */
     async list(keyword = ""): Promise<TargetList> {
       const parsed = parseKeyword(keyword, { dropQuestionWords: true });

@@ -436,7 +436,7 @@ export function createRetriever({
 
   /**
    * The top `k`, passages of documents in force first: a passage of a superseded document (or of
-   * one whose `effective` day is still to come, migration 014) ranks as if it scored
+   * one whose `effective` day is still to come, migration 016) ranks as if it scored
    * NOT_IN_FORCE_WEIGHT of its score, so the version in force wins when both say much the same,
    * and the old one still answers what only it covers. Only when such a passage is in the top
    * `k` are the next candidates loaded to take its place; a corpus without versions pays nothing.

@@ -35,7 +35,7 @@ export interface DocumentInput extends DocumentMeta {
 
 export interface StoredDocument extends DocumentMeta {
   id: number;
-  /** read by OCR (migration 013) */
+  /** read by OCR (migration 015) */
   scanned: boolean;
   path: string;
   contentHash: string;
@@ -90,7 +90,7 @@ export interface DocumentRow {
   publisher: string | null;
   published: string | null;
   scanned: boolean;
-  /** documents.effective and the document_versions view (migration 014) */
+  /** documents.effective and the document_versions view (migration 016) */
   effective: string | null;
   in_force: boolean;
   superseded_by: string | null;
@@ -120,7 +120,7 @@ export function toDocumentRef(r: DocumentRow): DocumentRef {
   };
 }
 
-/** A chunks row's pages (migration 013), NULL for formats without pages. */
+/** A chunks row's pages (migration 015), NULL for formats without pages. */
 export interface PageColumns {
   page_start: number | null;
   page_end: number | null;

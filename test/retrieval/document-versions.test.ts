@@ -9,7 +9,7 @@ import { createLogger } from "../../src/logger.ts";
 import { seeded } from "../helpers/pglite-folder.ts";
 
 /**
- * Versions of a plan (front matter `effective` and `supersedes`, migration 014): the 2026 plan
+ * Versions of a plan (front matter `effective` and `supersedes`, migration 016): the 2026 plan
  * replaces the 2025 one; a 2099 plan that will replace the 2026 one is not in force yet.
  */
 const PLAN_2025 = `---

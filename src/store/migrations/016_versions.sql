@@ -1,4 +1,4 @@
--- 014: versions of a document. Front matter `effective: 2026-07-01` says when a document takes
+-- 016: versions of a document. Front matter `effective: 2026-07-01` says when a document takes
 -- effect; `supersedes: ke-hoach-2025.md` (a path in the corpus folder, or a title; one or a list)
 -- says which documents it replaces. A document is superseded once a document that names it is in
 -- force (its `effective` day has come, or it has none); until then it stays in force itself.

@@ -1,4 +1,4 @@
--- 013: where in a PDF a passage is, and which documents were read by OCR.
+-- 015: where in a PDF a passage is, and which documents were read by OCR.
 -- A citation of a PDF passage shows its pages ("trang 12", or "trang 12-13" for a passage that
 -- runs onto the next page); formats without pages (Markdown, HTML, .docx, .txt) leave both NULL.
 -- A document whose text came from page images (a scanned PDF, a .png or .jpg) is marked, so its
