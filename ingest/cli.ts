@@ -6,6 +6,7 @@ import { createDenseEmbedder } from "../src/embeddings/create-dense-embedder.ts"
 import { errorMessage } from "../src/error-message.ts";
 import { createLogger } from "../src/logger.ts";
 import { describeStore, openStore } from "../src/store/open-store.ts";
+import { runCommand } from "../src/store/run-command.ts";
 import { ocrOptionsFrom } from "./ocr/ocr-engine.ts";
 import { formatSummary, runIngest } from "./run-ingest.ts";
 
@@ -113,4 +114,4 @@ async function main() {
   }
 }
 
-await main();
+await runCommand(main);

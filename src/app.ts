@@ -18,10 +18,13 @@ import { corpusRevision } from "./reliability/versioned-cache.ts";
 import { loadAbbreviations } from "./retrieval/expand-query.ts";
 import { createLexicalIndexSource } from "./retrieval/lexical-index.ts";
 import { createRetriever } from "./retrieval/retriever.ts";
+import { createAnswerStore } from "./store/answer-store.ts";
 import { createConversationStore } from "./store/conversation-store.ts";
 import type { DatabaseOptions } from "./store/database.ts";
 import { createFactStore } from "./store/fact-store.ts";
 import { openStoreWithRetry } from "./store/open-store.ts";
+import { createRateLimitStore } from "./store/rate-limit-store.ts";
+import { createStatsStore } from "./store/stats-store.ts";
 import { createStudyPacks } from "./study-pack/study-pack.ts";
 
 /**
@@ -144,7 +147,11 @@ export async function createApp(
         : undefined,
       logger,
     });
-    const studyPacks = createStudyPacks({ db: store.db, retriever, facts, targets, quizzes });
+    const answers = createAnswerStore(store.db);
+    const stats = createStatsStore(store.db);
+    // Replicas share one PostgreSQL: their rate limits count there. PGlite is one process.
+    const rateLimits = store.db.engine === "postgres" ? createRateLimitStore(store.db) : undefined;
+    const studyPacks = createStudyPacks({ db: store.db, retriever, facts, targets, quizzes, stats });
     return {
       config,
       logger,
@@ -157,6 +164,9 @@ export async function createApp(
       targets,
       quizzes,
       studyPacks,
+      answers,
+      stats,
+      rateLimits,
       close: async () => {
         await lexicalIndex?.close();
         await store.db.close();

@@ -50,6 +50,20 @@ export const configSchema = z
     // committed with the model (src/answer/models/answerability.json).
     ANSWER_MIN_CONFIDENCE: z.preprocess(emptyToUndefined, z.coerce.number().min(0).max(1).optional()),
     PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
+    // The trainers' view (GET /api/stats, "Thống kê" on the web page): off until a token is set.
+    ADMIN_TOKEN: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .regex(
+          /^[\x21-\x7e]{16,256}$/,
+          "must be 16-256 visible ASCII characters without spaces (e.g. the output of `openssl rand -hex 32`)",
+        )
+        .optional(),
+    ),
+    // Questions, answers, feedback and conversations older than this are deleted (their daily
+    // counts stay for the statistics); 0 keeps everything.
+    RETENTION_DAYS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(36_500).default(180)),
     HOST: z.preprocess(emptyToUndefined, z.string().default("0.0.0.0")),
     LOG_QUESTIONS: z.preprocess(
       emptyToUndefined,
@@ -176,6 +190,8 @@ export const configSchema = z
         .transform((v) => v.replace(/\/+$/, "")),
     ),
     ZALO_WEBHOOK_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/ }).optional()),
+    // In a Zalo group: answer what mentions or replies to the bot, or every message.
+    ZALO_GROUP_REPLIES: z.preprocess(emptyToUndefined, z.enum(["mention", "all"]).default("mention")),
     ZALO_WEBHOOK_SECRET: z.preprocess(
       emptyToUndefined,
       z
@@ -301,6 +317,7 @@ export function loadConfigOrExit(env: Record<string, string | undefined> = proce
  */
 export function configSecrets(config: Config): string[] {
   const secrets = [
+    config.ADMIN_TOKEN,
     config.OPENAI_API_KEY,
     config.TRANSCRIPTION_API_KEY,
     config.TELEGRAM_BOT_TOKEN,

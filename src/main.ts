@@ -6,6 +6,7 @@ import { zaloFromConfig } from "./channels/zalo/zalo-from-config.ts";
 import { configSecrets, loadConfigOrExit } from "./config.ts";
 import { createLogger } from "./logger.ts";
 import { createServer } from "./server/create-server.ts";
+import { scheduleRetention } from "./stats/retention.ts";
 import { StoreUnavailableError } from "./store/open-store.ts";
 import { buildWebAssets } from "./web/build-assets.ts";
 
@@ -35,11 +36,14 @@ async function main() {
     logger,
     web,
     study: { targets: app.targets, quizzes: app.quizzes, studyPacks: app.studyPacks },
+    stats: { stats: app.stats, ...(config.ADMIN_TOKEN ? { adminToken: config.ADMIN_TOKEN } : {}) },
+    answers: app.answers,
     options: {
       logQuestions: config.LOG_QUESTIONS,
       maxBodyBytes: config.MAX_BODY_BYTES,
       questionsPerMinute: config.API_RATE_LIMIT,
       trustProxy: config.TRUST_PROXY,
+      ...(app.rateLimits ? { rateLimits: app.rateLimits } : {}),
     },
   });
   const telegram = telegramFromConfig(config, app, logger);
@@ -79,6 +83,14 @@ async function main() {
           : "",
   ].filter(Boolean);
   logger.info({ channels }, `channels on: ${on.join(", ")}. ${notes.join(" ")}`.trim());
+  // Counts what was asked into the statistics, and deletes what is older than RETENTION_DAYS.
+  const stopRetention = scheduleRetention({
+    stats: app.stats,
+    answers: app.answers,
+    ...(app.rateLimits ? { rateLimits: app.rateLimits } : {}),
+    days: config.RETENTION_DAYS,
+    logger,
+  });
 
   let stopping = false;
   const shutdown = (signal: string) => {
@@ -92,6 +104,7 @@ async function main() {
       .catch((error) => logger.error({ err: error }, "stopping Telegram failed"));
     const zaloStopped = zalo?.stop().catch((error) => logger.error({ err: error }, "stopping Zalo failed"));
     http.close(async () => {
+      await stopRetention();
       await telegramStopped;
       await zaloStopped;
       await app.close().catch((error) => logger.error({ err: error }, "closing the store failed"));

@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "../src/config.ts";
+import { ConfigError, configSecrets, loadConfig } from "../src/config.ts";
 import { entryArgs } from "./helpers/entry.ts";
 
 describe("configuration", () => {
@@ -38,6 +38,8 @@ describe("configuration", () => {
     [{ OCR_DPI: "1200" }, "OCR_DPI"],
     [{ TRANSCRIPTION_BASE_URL: "whisper.local:8080" }, "TRANSCRIPTION_BASE_URL"],
     [{ TRANSCRIPTION_MAX_SECONDS: "0" }, "TRANSCRIPTION_MAX_SECONDS"],
+    [{ ADMIN_TOKEN: "short" }, "ADMIN_TOKEN"],
+    [{ RETENTION_DAYS: "-1" }, "RETENTION_DAYS"],
   ])("rejects %o naming %s", (env, variable) => {
     try {
       loadConfig(env);
@@ -47,6 +49,13 @@ describe("configuration", () => {
       expect((error as ConfigError).variable).toBe(variable);
       expect((error as Error).message).toContain(variable);
     }
+  });
+
+  it("keeps questions 180 days by default, and counts the admin token among the secrets to scrub", () => {
+    expect(loadConfig({}).RETENTION_DAYS).toBe(180);
+    expect(loadConfig({}).ADMIN_TOKEN).toBeUndefined();
+    const token = "0123456789abcdef-admin";
+    expect(configSecrets(loadConfig({ ADMIN_TOKEN: token }))).toContain(token);
   });
 
   it("never echoes a secret value in its message", () => {

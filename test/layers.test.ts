@@ -15,7 +15,7 @@ const LAYERS: string[][] = [
   ["src/text/", "src/config.ts", "src/logger.ts", "src/error-message.ts"],
   ["src/store/", "src/embeddings/", "src/transcription/"],
   ["src/retrieval/", "src/facts/"],
-  ["src/answer/", "src/quiz/", "src/study-pack/", "src/reliability/", "src/eval/", "ingest/"],
+  ["src/answer/", "src/quiz/", "src/study-pack/", "src/reliability/", "src/eval/", "src/stats/", "ingest/"],
   ["src/app.ts", "src/server/", "src/web/", "src/channels/", "src/cli/"],
   ["src/main.ts"],
 ];

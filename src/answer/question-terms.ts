@@ -36,26 +36,28 @@ export function tokens(text: string): { marked: string[]; folded: string[] } {
  */
 // In a number question these words frame the figure ("chỉ tiêu tăng trưởng" asks for the growth
 // figure); the counted thing ("tăng trưởng") is what the answer must be about.
-const NUMBER_FRAME = new Set([
-  "chi",
-  "tieu",
-  "muc",
-  "chi tieu",
-  "muc tieu",
-  "con so",
-  "so luong",
-  "ty le",
-  // "có tất cả bao nhiêu", "tổng cộng", "bao nhiêu phần trăm": how the figure is asked for
-  "tat",
-  "ca",
-  "tat ca",
-  "tong",
-  "cong",
-  "tong cong",
-  "phan",
-  "tram",
-  "phan tram",
-]);
+const NUMBER_FRAME = new Set(["chi", "tieu", "muc", "chi tieu", "muc tieu", "con so", "so luong", "ty le"]);
+
+// How a figure is asked for, not what it counts: "có tất cả bao nhiêu", "tổng cộng", "bao nhiêu
+// phần trăm" (the text writes "%"). In a number question these syllables are not content at all.
+const QUANTITY_PHRASES = [
+  ["tat", "ca"],
+  ["tong", "cong"],
+  ["tong", "so"],
+  ["phan", "tram"],
+];
+
+/** The positions of a number question's quantity phrases in its folded syllables. */
+function quantityPositions(folded: readonly string[]): Set<number> {
+  const at = new Set<number>();
+  folded.forEach((_, i) => {
+    for (const phrase of QUANTITY_PHRASES) {
+      if (!phrase.every((p, k) => folded[i + k] === p)) continue;
+      for (let k = 0; k < phrase.length; k++) at.add(i + k);
+    }
+  });
+  return at;
+}
 
 export function questionTerms(
   question: string,
@@ -71,7 +73,11 @@ export function questionTerms(
   const terms: QuestionTerms = new Map();
   const markedTerms = lexicalTerms(marked);
   const foldedTerms = lexicalTerms(folded);
+  const quantity = type === "number" ? quantityPositions(folded) : new Set<number>();
   foldedTerms.forEach((f, i) => {
+    // lexicalTerms lists the syllables, then the bigrams (bigram k spans syllables k and k+1)
+    const span = i < folded.length ? [i] : [i - folded.length, i - folded.length + 1];
+    if (span.every((k) => quantity.has(k))) return;
     const isBigram = f.includes(" ");
     const known = weightByFolded.get(f);
     // Unknown bigrams are mostly two question words side by side; unknown syllables are real gaps.

@@ -6,6 +6,7 @@ import { createApp } from "../app.ts";
 import { loadConfigOrExit } from "../config.ts";
 import { errorMessage } from "../error-message.ts";
 import { createLogger } from "../logger.ts";
+import { runCommand } from "../store/run-command.ts";
 import { formatAnswerText } from "./format-answer.ts";
 
 const USAGE = `Usage: npm run ask -- [--json] [--conversation ID] "câu hỏi"
@@ -94,4 +95,4 @@ async function main() {
   }
 }
 
-await main();
+await runCommand(main);

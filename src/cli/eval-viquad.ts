@@ -11,6 +11,7 @@ import { errorMessage } from "../error-message.ts";
 import { readViquad, writeViquadCorpus } from "../eval/viquad.ts";
 import { type AnsweredItem, summarizeViquad, type ViquadReport } from "../eval/viquad-report.ts";
 import { createLogger } from "../logger.ts";
+import { runCommand } from "../store/run-command.ts";
 
 const USAGE = `Usage: npm run eval:viquad -- --csv FILE [--json] [--limit N] [--verbose]
 
@@ -152,4 +153,4 @@ async function main() {
   if (failures.length) process.exitCode = 1;
 }
 
-await main();
+await runCommand(main);

@@ -10,6 +10,7 @@ import type { Answer } from "../contract/answer.ts";
 import { type EvalItem, readEvalSet } from "../eval/qa-set.ts";
 import { percentile } from "../eval/viquad-report.ts";
 import { createLogger } from "../logger.ts";
+import { runCommand } from "../store/run-command.ts";
 import { foldDiacritics } from "../text/fold-diacritics.ts";
 
 const thresholdsSchema = z.object({
@@ -136,4 +137,4 @@ async function main() {
   if (failures.length) process.exitCode = 1;
 }
 
-await main();
+await runCommand(main);

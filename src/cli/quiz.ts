@@ -4,6 +4,7 @@ import { loadConfigOrExit } from "../config.ts";
 import { createLogger } from "../logger.ts";
 import { formatQuizText } from "../quiz/format-quiz.ts";
 import { MAX_QUIZ_COUNT } from "../quiz/quiz-service.ts";
+import { runCommand } from "../store/run-command.ts";
 import { parseCliArgs } from "./parse-cli.ts";
 
 const USAGE = `Usage: npm run quiz -- [--topic "chủ đề"] [--count 10] [--seed 1] [--json]
@@ -51,4 +52,4 @@ async function main() {
   }
 }
 
-await main();
+await runCommand(main);

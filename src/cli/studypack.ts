@@ -3,6 +3,7 @@ import { z } from "zod";
 import { createApp } from "../app.ts";
 import { loadConfigOrExit } from "../config.ts";
 import { createLogger } from "../logger.ts";
+import { runCommand } from "../store/run-command.ts";
 import { parseCliArgs } from "./parse-cli.ts";
 
 const USAGE = `Usage: npm run studypack -- ["chủ đề"] [--out file.md] [--seed 1]
@@ -47,4 +48,4 @@ async function main() {
   }
 }
 
-await main();
+await runCommand(main);

@@ -3,6 +3,7 @@ import { createApp } from "../app.ts";
 import { loadConfigOrExit } from "../config.ts";
 import { formatTargetsText } from "../facts/format-targets.ts";
 import { createLogger } from "../logger.ts";
+import { runCommand } from "../store/run-command.ts";
 import { parseCliArgs } from "./parse-cli.ts";
 
 const USAGE = `Usage: npm run targets -- [từ khóa] [--json]
@@ -35,4 +36,4 @@ async function main() {
   }
 }
 
-await main();
+await runCommand(main);

@@ -2,12 +2,16 @@ import { randomUUID } from "node:crypto";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { Answerer } from "../answer/answerer.ts";
-import { createRateLimiter } from "../channels/zalo/rate-limit.ts";
 import type { Logger } from "../logger.ts";
+import { createRateLimiter } from "../reliability/rate-limit.ts";
+import type { AnswerStore } from "../store/answer-store.ts";
+import { newAnswerId } from "../store/answer-store.ts";
 import type { CorpusStore } from "../store/corpus-store.ts";
 import { isDatabaseUnreachable } from "../store/database.ts";
+import type { RateLimitStore } from "../store/rate-limit-store.ts";
 import type { WebAssets } from "../web/build-assets.ts";
 import { askBodySchema, chunkIdSchema } from "./schemas.ts";
+import { mountStatsRoutes, type StatsRoutesDeps } from "./stats-routes.ts";
 import { mountStudyRoutes, type StudyRoutesDeps } from "./study-routes.ts";
 
 export interface ServerDeps {
@@ -18,6 +22,10 @@ export interface ServerDeps {
   web?: WebAssets;
   /** targets, quizzes and study packs (/api/targets, /api/quiz, /api/studypack); absent, not served */
   study?: StudyRoutesDeps;
+  /** the trainers' statistics (/api/stats); absent, not served */
+  stats?: Omit<StatsRoutesDeps, "logger">;
+  /** where the questions asked on the page and the API are recorded for the statistics; absent, nowhere */
+  answers?: Pick<AnswerStore, "record">;
   options: {
     logQuestions: boolean;
     maxBodyBytes: number;
@@ -25,6 +33,8 @@ export interface ServerDeps {
     questionsPerMinute?: number;
     /** key the limit on X-Forwarded-For (TRUST_PROXY): the service is behind a reverse proxy */
     trustProxy?: boolean;
+    /** the limit's counters, shared by every replica (PostgreSQL); absent, counted in this process */
+    rateLimits?: Pick<RateLimitStore, "increment">;
   };
 }
 
@@ -56,7 +66,7 @@ function clientKey(header: (name: string) => string | undefined, env: unknown, t
  * The one HTTP server: the JSON API, the chat page, health checks; the Telegram and Zalo webhooks
  * are mounted on it by their channels (`mount`). It knows the core only through `answerer`/`store`.
  */
-export function createServer({ answerer, store, logger, web, study, options }: ServerDeps) {
+export function createServer({ answerer, store, logger, web, study, stats, answers, options }: ServerDeps) {
   const app = new Hono<Env>();
 
   // One log line per request: id, route, status, duration.
@@ -92,7 +102,14 @@ export function createServer({ answerer, store, logger, web, study, options }: S
   });
 
   const perMinute = options.questionsPerMinute ?? 0;
-  const limiter = perMinute > 0 ? createRateLimiter({ limit: perMinute, timeFrameMs: 60_000 }) : undefined;
+  const limiter =
+    perMinute > 0
+      ? createRateLimiter({
+          limit: perMinute,
+          timeFrameMs: 60_000,
+          ...(options.rateLimits ? { store: options.rateLimits } : {}),
+        })
+      : undefined;
   app.notFound((c) => c.json({ error: "Không tìm thấy địa chỉ này." }, 404));
 
   app.get("/healthz", (c) => c.json({ status: "ok" }));
@@ -117,7 +134,7 @@ export function createServer({ answerer, store, logger, web, study, options }: S
     async (c, next) => {
       if (!limiter) return next();
       const client = clientKey((name) => c.req.header(name), c.env, options.trustProxy === true);
-      if (limiter.hit(client) === "allow") return next();
+      if ((await limiter.hit(`web:${client}`)) === "allow") return next();
       logger.info({ requestId: c.get("requestId"), client }, "web rate limit hit");
       return c.json({ error: RATE_LIMITED_TEXT }, 429, { "retry-after": "60" });
     },
@@ -143,11 +160,24 @@ export function createServer({ answerer, store, logger, web, study, options }: S
         id: requestId,
         conversationId: conversationId ? `web:${conversationId}` : undefined,
       });
+      // For the trainers' statistics, without a user id; the member does not wait for it.
+      answers
+        ?.record({
+          id: newAnswerId(),
+          channel: "web",
+          ...(conversationId ? { conversationId: `web:${conversationId}` } : {}),
+          question,
+          answer,
+        })
+        .catch((error) =>
+          logger.warn({ requestId, err: error }, "could not record the question for statistics"),
+        );
       return c.json(answer);
     },
   );
 
   if (study) mountStudyRoutes(app, study);
+  if (stats) mountStatsRoutes(app, { ...stats, logger });
 
   app.get("/api/documents", async (c) => {
     const documents = await store.listDocuments();

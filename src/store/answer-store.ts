@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { Answer } from "../contract/answer.ts";
 import type { Queryable } from "./database.ts";
+import { createIdHasher } from "./id-hash.ts";
 import { storableJson, storableText } from "./storable.ts";
 
 export interface AnswerRecord {
@@ -22,9 +23,14 @@ export function newAnswerId(): string {
 /**
  * The answers shown to users, by id, and one vote per user per answer (migration 007). Channels
  * whose buttons can only carry an id (Telegram's 64-byte callback_data) look the answer up here.
+ * User ids are stored only as a keyed hash (src/store/id-hash.ts).
  */
 export function createAnswerStore(db: Queryable) {
+  const hashId = createIdHasher(db);
   return {
+    /** What is stored for a channel's user id: its keyed hash. */
+    userKey: hashId,
+
     async record(entry: AnswerRecord): Promise<void> {
       await db.query(
         `INSERT INTO answers (id, channel, conversation_id, user_id, question, answer)
@@ -33,7 +39,7 @@ export function createAnswerStore(db: Queryable) {
           entry.id,
           entry.channel,
           entry.conversationId ?? null,
-          entry.userId ?? null,
+          entry.userId ? await hashId(entry.userId) : null,
           storableText(entry.question),
           storableJson(entry.answer),
         ],
@@ -72,14 +78,57 @@ export function createAnswerStore(db: Queryable) {
          SELECT id, $2, $3 FROM answers WHERE id = $1
          ON CONFLICT (answer_id, user_id) DO UPDATE SET vote = EXCLUDED.vote, updated_at = now()
          RETURNING (SELECT vote FROM previous) AS previous`,
-        [answerId, userId, vote],
+        [answerId, await hashId(userId), vote],
       );
       const [row] = rows;
       if (!row) return undefined;
       return { previous: row.previous === null ? null : (Number(row.previous) as Vote) };
     },
 
-    /** The votes on one answer. */
+    /**
+     * Replaces user ids stored before they were hashed (rows from before migration 013) with their
+     * keyed hash, up to `batch` rows of each table; returns how many it changed.
+     */
+    async hashStoredIds(batch = 500): Promise<number> {
+      const answers = await db.query<{ id: string; user_id: string }>(
+        `SELECT id, user_id FROM answers WHERE user_id IS NOT NULL AND user_id NOT LIKE 'h:%' LIMIT $1`,
+        [batch],
+      );
+      if (answers.length > 0)
+        await db.query(
+          `UPDATE answers a SET user_id = u.hashed FROM unnest($1::text[], $2::text[]) AS u(id, hashed)
+           WHERE a.id = u.id`,
+          [answers.map((r) => r.id), await Promise.all(answers.map((r) => hashId(r.user_id)))],
+        );
+      const votes = await db.query<{ answer_id: string; user_id: string }>(
+        `SELECT answer_id, user_id FROM answer_feedback WHERE user_id NOT LIKE 'h:%' LIMIT $1`,
+        [batch],
+      );
+      if (votes.length > 0) {
+        const params = [
+          votes.map((r) => r.answer_id),
+          votes.map((r) => r.user_id),
+          await Promise.all(votes.map((r) => hashId(r.user_id))),
+        ];
+        // A vote already under the hash (cast after the change) wins over the old one.
+        await db.query(
+          `INSERT INTO answer_feedback (answer_id, user_id, vote, created_at, updated_at)
+           SELECT f.answer_id, u.hashed, f.vote, f.created_at, f.updated_at
+           FROM unnest($1::text[], $2::text[], $3::text[]) AS u(answer_id, raw, hashed)
+           JOIN answer_feedback f ON f.answer_id = u.answer_id AND f.user_id = u.raw
+           ON CONFLICT (answer_id, user_id) DO NOTHING`,
+          params,
+        );
+        await db.query(
+          `DELETE FROM answer_feedback f USING unnest($1::text[], $2::text[]) AS u(answer_id, raw)
+           WHERE f.answer_id = u.answer_id AND f.user_id = u.raw`,
+          params.slice(0, 2),
+        );
+      }
+      return answers.length + votes.length;
+    },
+
+    /** The votes on one answer (user ids as their keyed hash). */
     async votes(answerId: string): Promise<{ userId: string; vote: Vote }[]> {
       const rows = await db.query<{ user_id: string; vote: number }>(
         "SELECT user_id, vote FROM answer_feedback WHERE answer_id = $1 ORDER BY user_id",

@@ -63,7 +63,7 @@ export async function openStoreWithRetry(
       const reason = errorMessage(error);
       if (elapsed + delay > retry.timeoutMs) {
         throw new StoreUnavailableError(
-          `The database (${where}) is unreachable: ${reason}. Gave up after ${attempt} attempts in ${Math.round(elapsed / 1000)} s; check that PostgreSQL is running and DATABASE_URL is right.`,
+          `The database (${where}) is unreachable: ${reason}. Gave up after ${attempt} ${attempt === 1 ? "attempt" : "attempts"} in ${Math.round(elapsed / 1000)} s; check that PostgreSQL is running and DATABASE_URL is right.`,
           { cause: error },
         );
       }

@@ -9,6 +9,7 @@ import type { Retriever } from "../retrieval/retriever.ts";
 import type { Queryable } from "../store/database.ts";
 import type { FactStore, StoredFact } from "../store/fact-store.ts";
 import { type ListedPassage, listPassages } from "../store/passage-list.ts";
+import { type QuestionGroup, type StatsStore, vietnamDay } from "../store/stats-store.ts";
 import { foldDiacritics } from "../text/fold-diacritics.ts";
 import { type Keyword, matchesKeyword, parseKeyword, syllableSets } from "../text/keyword-match.ts";
 import { syllables } from "../text/tokenize.ts";
@@ -46,6 +47,8 @@ export interface StudyPack {
   keyPoints: KeyPoint[];
   targets: Target[];
   discussion: DiscussionQuestion[];
+  /** what members asked most about the topic in the last 90 days (no user id) */
+  asked: QuestionGroup[];
   quiz: QuizQuestion[];
   /** every source the Markdown cites, numbered as its [n] markers */
   citations: Citation[];
@@ -57,7 +60,13 @@ export interface StudyPacksDeps {
   facts: Pick<FactStore, "list">;
   targets: Pick<Targets, "list">;
   quizzes: Pick<Quizzes, "generate">;
+  /** what members asked (the trainers' statistics); absent, the pack leaves that part out */
+  stats?: Pick<StatsStore, "query">;
 }
+
+/** "What members asked most" looks back this many days, and lists this many questions. */
+const ASKED_DAYS = 90;
+const MAX_ASKED = 5;
 
 const MAX_KEY_POINTS = 8;
 const MAX_TARGETS = 20;
@@ -126,7 +135,7 @@ function sentencesOf(passages: readonly ListedPassage[]): SentenceSource[] {
 const byOrder = (a: SentenceSource, b: SentenceSource) =>
   a.order[0].localeCompare(b.order[0]) || a.order[1] - b.order[1] || a.order[2] - b.order[2];
 
-export function createStudyPacks({ db, retriever, facts, targets, quizzes }: StudyPacksDeps) {
+export function createStudyPacks({ db, retriever, facts, targets, quizzes, stats }: StudyPacksDeps) {
   /**
    * Sentences of the top passages that cover most of the topic's weight, best first, then in
    * reading order. As for answers, a topic word the documents never use is a gap ("bóng đá" is
@@ -291,6 +300,15 @@ export function createStudyPacks({ db, retriever, facts, targets, quizzes }: Stu
       const discussion = found
         ? discussionQuestions(topicLabel, keyPoints, list, allFacts, registry.cite, inTopic)
         : [];
+      // What members asked about the topic lately, for the trainer to take up in the session.
+      let asked: QuestionGroup[] = [];
+      if (found && stats) {
+        const to = vietnamDay(new Date());
+        const from = vietnamDay(new Date(Date.now() - (ASKED_DAYS - 1) * 86_400_000));
+        asked = (await stats.query({ from, to, limit: 500 })).top
+          .filter((g) => inTopic(g.question))
+          .slice(0, MAX_ASKED);
+      }
 
       const title = `Bài học: ${topicText ? capitalize(topicText) : `${WHOLE_CORPUS} (toàn bộ tài liệu)`}`;
       const markdown = renderMarkdown({
@@ -301,6 +319,7 @@ export function createStudyPacks({ db, retriever, facts, targets, quizzes }: Stu
         list,
         targetRefs,
         discussion,
+        asked,
         quiz,
         quizRefs,
         citations: registry.list,
@@ -314,6 +333,7 @@ export function createStudyPacks({ db, retriever, facts, targets, quizzes }: Stu
         keyPoints,
         targets: list,
         discussion,
+        asked,
         quiz,
         citations: registry.list,
       };
@@ -339,6 +359,7 @@ function renderMarkdown(p: {
   list: Target[];
   targetRefs: number[];
   discussion: DiscussionQuestion[];
+  asked: QuestionGroup[];
   quiz: QuizQuestion[];
   quizRefs: number[];
   citations: Citation[];
@@ -380,6 +401,13 @@ function renderMarkdown(p: {
   p.discussion.forEach((d, i) => {
     lines.push(`${i + 1}. ${e(d.text)}${d.n ? ` [${d.n}]` : ""}`);
   });
+  if (p.asked.length > 0) {
+    lines.push("", `### Đảng viên hỏi nhiều (${ASKED_DAYS} ngày qua)`, "");
+    p.asked.forEach((g, i) => {
+      const gap = g.unanswered > 0 ? `, ${g.unanswered} lần tài liệu chưa trả lời được` : "";
+      lines.push(`${i + 1}. ${e(g.question)} (${g.asked} lần${gap})`);
+    });
+  }
   lines.push("", `## 4. Trắc nghiệm (${p.quiz.length} câu)`, "");
   p.quiz.forEach((q, i) => {
     lines.push(`**Câu ${i + 1}** (${DIFFICULTY_LABEL[q.difficulty]}). ${e(q.question)}`, "");

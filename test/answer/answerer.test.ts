@@ -102,6 +102,22 @@ describe("answers from the seed article", () => {
     expect(answer.ms).toBeGreaterThanOrEqual(0);
   });
 
+  it("answers the everyday ways of asking for a total or a percentage", async () => {
+    const total = await answerer.answer({ question: "Chương trình có tất cả bao nhiêu chỉ tiêu?" });
+    expect(total.found).toBe(true);
+    expect(total.shortAnswer).toContain("43");
+    const percent = await answerer.answer({ question: "Tăng trưởng kinh tế bao nhiêu phần trăm?" });
+    expect(percent.shortAnswer).toBe("từ 11% trở lên");
+    expect(percent.answer.startsWith("**từ 11% trở lên**")).toBe(true);
+    await expectValidCitations(db, percent);
+  });
+
+  it("does not answer another city's question with Hanoi's figures", async () => {
+    const answer = await answerer.answer({ question: "Đà Nẵng xác định bao nhiêu nhóm nhiệm vụ trọng tâm?" });
+    expect(answer.found).toBe(false);
+    expect(answer.citations).toEqual([]);
+  });
+
   it("retrieves the same passages for a question typed with or without diacritics", async () => {
     const marked = await retriever.retrieve("Bao nhiêu cán bộ, đảng viên tham gia hội nghị?");
     const plain = await retriever.retrieve("bao nhieu can bo, dang vien tham gia hoi nghi?");

@@ -37,7 +37,14 @@ try {
     process.stdout.write(
       `${JSON.stringify({
         answer: stored?.answer.answer,
-        votes: await answers.votes("durableAns01"),
+        // Stored under the keyed hash: the same ids hash alike after the restart.
+        votes: await Promise.all(
+          ["123456789", "223344556"].map(async (userId) => {
+            const key = await answers.userKey(userId);
+            const vote = (await answers.votes("durableAns01")).find((v) => v.userId === key)?.vote;
+            return { userId, vote };
+          }),
+        ),
         turns: turns.map((t) => t.question),
         followUp: followUp.answer,
         stats: await app.store.stats(),

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Answer } from "../../src/contract/answer.ts";
 import { type AnswerStore, createAnswerStore, newAnswerId } from "../../src/store/answer-store.ts";
+import type { Database } from "../../src/store/database.ts";
 import { migrate } from "../../src/store/migrate.ts";
 import { testEngines } from "../helpers/engines.ts";
 
@@ -26,10 +27,12 @@ const answer: Answer = {
 describe.each(testEngines())("answers and feedback on $name", (engine) => {
   let drop: () => Promise<void>;
   let store: AnswerStore;
+  let db: Database;
 
   beforeAll(async () => {
     const opened = await engine.open();
     drop = opened.drop;
+    db = opened.db;
     await migrate(opened.db);
     store = createAnswerStore(opened.db);
   });
@@ -50,7 +53,7 @@ describe.each(testEngines())("answers and feedback on $name", (engine) => {
       id,
       channel: "telegram",
       conversationId: "telegram:123456789",
-      userId: "123456789",
+      userId: await store.userKey("123456789"),
       question: answer.question,
       answer: { ...answer, id },
     });
@@ -64,10 +67,59 @@ describe.each(testEngines())("answers and feedback on $name", (engine) => {
     expect(await store.vote(id, "123456789", -1)).toEqual({ previous: 1 });
     expect(await store.vote(id, "123456789", -1)).toEqual({ previous: -1 });
     expect(await store.vote(id, "223344556", 1)).toEqual({ previous: null });
-    expect(await store.votes(id)).toEqual([
-      { userId: "123456789", vote: -1 },
-      { userId: "223344556", vote: 1 },
-    ]);
+    const byUser = (votes: { userId: string; vote: number }[]) =>
+      [...votes].sort((a, b) => a.userId.localeCompare(b.userId));
+    expect(byUser(await store.votes(id))).toEqual(
+      byUser([
+        { userId: await store.userKey("123456789"), vote: -1 },
+        { userId: await store.userKey("223344556"), vote: 1 },
+      ]),
+    );
+  });
+
+  it("keeps user ids only as a keyed hash, the same on every call", async () => {
+    const id = newAnswerId();
+    await store.record({
+      id,
+      channel: "zalo",
+      userId: "987654321",
+      question: answer.question,
+      answer: { ...answer, id },
+    });
+    await store.vote(id, "987654321", 1);
+    const key = await store.userKey("987654321");
+    expect(key).toMatch(/^h:[\w-]{22}$/);
+    expect(await store.userKey("987654321")).toBe(key);
+    expect(await store.userKey("987654322")).not.toBe(key);
+    const raw = await db.query(
+      "SELECT 1 FROM answers WHERE user_id = $1 UNION ALL SELECT 1 FROM answer_feedback WHERE user_id = $1",
+      ["987654321"],
+    );
+    expect(raw).toEqual([]);
+    expect((await store.get(id))?.userId).toBe(key);
+  });
+
+  it("hashes the user ids stored before they were hashed, keeping each vote once", async () => {
+    const id = newAnswerId();
+    await store.record({ id, channel: "telegram", question: answer.question, answer: { ...answer, id } });
+    // as an older version stored them: the channel's ids as they are
+    await db.query("UPDATE answers SET user_id = '555000111' WHERE id = $1", [id]);
+    await db.query(
+      "INSERT INTO answer_feedback (answer_id, user_id, vote) VALUES ($1, '555000111', -1), ($1, '555000222', 1)",
+      [id],
+    );
+    await store.vote(id, "555000222", -1); // voted again since: stored under the hash
+    while ((await store.hashStoredIds(1)) > 0) {
+      // one row of each table at a time
+    }
+    expect(await db.query("SELECT 1 FROM answers WHERE user_id NOT LIKE 'h:%'")).toEqual([]);
+    expect(await db.query("SELECT 1 FROM answer_feedback WHERE user_id NOT LIKE 'h:%'")).toEqual([]);
+    expect((await store.get(id))?.userId).toBe(await store.userKey("555000111"));
+    const votes = Object.fromEntries((await store.votes(id)).map((v) => [v.userId, v.vote]));
+    expect(votes).toEqual({
+      [await store.userKey("555000111")]: -1,
+      [await store.userKey("555000222")]: -1,
+    });
   });
 
   it("refuses a vote on an answer it does not have", async () => {

@@ -3,6 +3,7 @@ import { type App, createApp } from "../../src/app.ts";
 import { loadConfig } from "../../src/config.ts";
 import { createLogger } from "../../src/logger.ts";
 import { createServer, type Server } from "../../src/server/create-server.ts";
+import { newAnswerId } from "../../src/store/answer-store.ts";
 import { escapeMarkdown, type StudyPack, studyPackFilename } from "../../src/study-pack/study-pack.ts";
 import { seeded } from "../helpers/pglite-folder.ts";
 
@@ -92,6 +93,33 @@ describe("study packs", () => {
     expect(pack.discussion).toHaveLength(5);
     await expectCitationsResolve(pack);
     expect((await app.studyPacks.build()).markdown).toBe(pack.markdown);
+  });
+
+  it("includes what members asked most about the topic, with the gaps, and no one's id", async () => {
+    const before = await app.studyPacks.build("tăng trưởng kinh tế");
+    expect(before.markdown).not.toContain("### Đảng viên hỏi nhiều");
+    const record = (question: string, found: boolean, userId: string) =>
+      app.answers.record({
+        id: newAnswerId(),
+        channel: "telegram",
+        userId,
+        question,
+        answer: { question, answer: "", found, mode: "extractive", citations: [], ms: 1 },
+      });
+    await record("Tăng trưởng kinh tế của Hà Nội là bao nhiêu?", true, "9001");
+    await record("tang truong kinh te cua ha noi la bao nhieu", true, "9002");
+    await record("Tăng trưởng kinh tế quý I đạt bao nhiêu?", false, "9003");
+    await record("Ai là Bí thư Thành ủy?", true, "9004");
+    const pack = await app.studyPacks.build("tăng trưởng kinh tế");
+    const discussion = section(pack.markdown, "3. Câu hỏi thảo luận");
+    expect(discussion).toContain(
+      "### Đảng viên hỏi nhiều (90 ngày qua)\n\n" +
+        "1. Tăng trưởng kinh tế của Hà Nội là bao nhiêu? (2 lần)\n" +
+        "2. Tăng trưởng kinh tế quý I đạt bao nhiêu? (1 lần, 1 lần tài liệu chưa trả lời được)",
+    );
+    expect(discussion).not.toContain("Bí thư Thành ủy?");
+    expect(pack.markdown).not.toMatch(/900[1-4]/);
+    expect(pack.asked.map((g) => g.asked)).toEqual([2, 1]);
   });
 
   it("says plainly when the documents do not cover the topic", async () => {

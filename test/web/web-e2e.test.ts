@@ -19,6 +19,7 @@ import { createServer } from "../../src/server/create-server.ts";
 import { buildWebAssets } from "../../src/web/build-assets.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
+const ADMIN_TOKEN = "e2e-admin-token-0123456789";
 const hasChromium = existsSync(CHROMIUM);
 const inCI = Boolean(process.env.CI);
 if (!hasChromium && !inCI) {
@@ -62,6 +63,8 @@ describe.skipIf(!hasChromium && !inCI)("chat page in Chromium", { timeout: 60_00
       logger,
       web,
       study: { targets: app.targets, quizzes: app.quizzes, studyPacks: app.studyPacks },
+      stats: { stats: app.stats, adminToken: ADMIN_TOKEN },
+      answers: app.answers,
       options: { logQuestions: config.LOG_QUESTIONS, maxBodyBytes: config.MAX_BODY_BYTES },
     });
     http = serve({ fetch: server.fetch, port: 0, hostname: "127.0.0.1" });
@@ -318,5 +321,40 @@ describe.skipIf(!hasChromium && !inCI)("chat page in Chromium", { timeout: 60_00
     const markdown = await readFile(path, "utf8");
     expect(markdown.startsWith("# Bài học: Đột phá chiến lược")).toBe(true);
     expect(markdown).toContain("## 4. Trắc nghiệm (10 câu)");
+  });
+
+  it("shows trainers what was asked under Thống kê (#thong-ke), with the token, a chart and a CSV", async () => {
+    // members never see the tab
+    await expect(page.locator("#tab-stats").isHidden()).resolves.toBe(true);
+    const trainer = await context.newPage();
+    await trainer.goto(`${base}/#thong-ke`);
+    await trainer.locator("body[data-ready=true]").waitFor(WAIT);
+    await expect(trainer.getByRole("tab", { name: "Thống kê" }).getAttribute("aria-selected")).resolves.toBe(
+      "true",
+    );
+    await trainer.getByLabel("Mã quản trị").fill("a-wrong-token-000000");
+    await trainer.getByRole("button", { name: "Xem thống kê" }).click();
+    await expect(trainer.getByRole("alert").textContent(WAIT)).resolves.toContain("ADMIN_TOKEN");
+    await trainer.getByLabel("Mã quản trị").fill(ADMIN_TOKEN);
+    await trainer.getByRole("button", { name: "Xem thống kê" }).click();
+    const totals = trainer.locator(".stats-totals");
+    await totals.waitFor(WAIT);
+    // the questions the earlier tests asked on this page
+    await expect(totals.textContent()).resolves.toMatch(/^\d+ câu hỏi/);
+    await expect(trainer.locator(".stats-list").first().textContent()).resolves.toContain(
+      "mục tieu tang truong",
+    );
+    await expect(trainer.locator("svg.stats-chart rect").count()).resolves.toBeGreaterThan(0);
+    await expect(trainer.locator("svg.stats-chart").getAttribute("aria-label")).resolves.toMatch(
+      /câu trong 30 ngày/,
+    );
+    await trainer.screenshot({ path: join(artifacts, "web-stats.png"), fullPage: true });
+    const [download] = await Promise.all([
+      trainer.waitForEvent("download", WAIT),
+      trainer.getByRole("button", { name: "Tải CSV" }).click(),
+    ]);
+    const csv = await readFile(await download.path(), "utf8");
+    expect(csv).toContain("hoi_nhieu_nhat,");
+    await trainer.close();
   });
 });

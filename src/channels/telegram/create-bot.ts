@@ -2,6 +2,7 @@ import { limit } from "@grammyjs/ratelimiter";
 import { sequentialize } from "@grammyjs/runner";
 import { Bot, type BotError, type Context } from "grammy";
 import type { Logger } from "../../logger.ts";
+import { grammyStorage } from "../../reliability/rate-limit.ts";
 import { isAddressedToBot } from "./addressing.ts";
 import { telegramRetry } from "./api-retry.ts";
 import { adminFeature } from "./features/admin.ts";
@@ -15,6 +16,9 @@ import { unhandledFeature } from "./features/unhandled.ts";
 import { voiceFeature } from "./features/voice.ts";
 import { TEXT } from "./texts.ts";
 import type { TelegramBotDeps } from "./types.ts";
+
+/** The shared counters as @grammyjs/ratelimiter takes them (its Redis client shape). */
+type SharedCounters = ReturnType<typeof grammyStorage>;
 
 /** The updates the bot asks Telegram for (polling and webhook alike). */
 export const ALLOWED_UPDATES = ["message", "callback_query", "inline_query"] as const;
@@ -50,21 +54,24 @@ export function createTelegramBot(deps: TelegramBotDeps): Bot<Context> {
   const inline = options.inlineRateLimit ?? { limit: 20, timeFrameMs: 10_000 };
   addressed.on(
     "inline_query",
-    limit<Context, never>({
+    limit<Context, SharedCounters>({
       timeFrame: inline.timeFrameMs,
       limit: inline.limit,
       keyPrefix: "INLINE",
       keyGenerator: (ctx) => ctx.from?.id.toString(),
+      ...(deps.rateLimits ? { storageClient: grammyStorage(deps.rateLimits, inline.timeFrameMs) } : {}),
     }),
     inlineFeature(deps),
   );
 
   const perUser = options.rateLimit ?? { limit: 6, timeFrameMs: 10_000 };
   addressed.use(
-    limit<Context, never>({
+    limit<Context, SharedCounters>({
       timeFrame: perUser.timeFrameMs,
       limit: perUser.limit,
+      keyPrefix: "TELEGRAM",
       keyGenerator: (ctx) => ctx.from?.id.toString(),
+      ...(deps.rateLimits ? { storageClient: grammyStorage(deps.rateLimits, perUser.timeFrameMs) } : {}),
       onLimitExceeded: (ctx) => tellToSlowDown(ctx, logger),
     }),
   );

@@ -13,7 +13,18 @@ import { createTelegramChannel, type TelegramChannel } from "./telegram-channel.
  */
 export function telegramFromConfig(
   config: Config,
-  app: Pick<App, "answerer" | "store" | "conversations" | "embedder" | "targets" | "quizzes" | "studyPacks">,
+  app: Pick<
+    App,
+    | "answerer"
+    | "store"
+    | "conversations"
+    | "embedder"
+    | "targets"
+    | "quizzes"
+    | "studyPacks"
+    | "stats"
+    | "rateLimits"
+  >,
   logger: Logger,
 ): TelegramChannel | undefined {
   if (!config.TELEGRAM_BOT_TOKEN) return undefined;
@@ -34,6 +45,8 @@ export function telegramFromConfig(
         }),
       study: { targets: app.targets, quizzes: app.quizzes, studyPacks: app.studyPacks },
       transcriber: transcriberFromConfig(config),
+      stats: app.stats,
+      ...(app.rateLimits ? { rateLimits: app.rateLimits } : {}),
       logger,
       options: {
         corpusDir: config.CORPUS_DIR,

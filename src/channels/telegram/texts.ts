@@ -24,6 +24,7 @@ export const COMMANDS = [
 export const ADMIN_COMMANDS = [
   ...COMMANDS,
   { command: "reindex", description: "Nạp lại toàn bộ kho tài liệu (quản trị)" },
+  { command: "thongke", description: "Thống kê câu hỏi của đảng viên (/thongke 30: 30 ngày)" },
 ] as const;
 
 export const TEXT = {
@@ -80,6 +81,8 @@ export const TEXT = {
     "Cảm ơn bạn! Tiếc là chỉ quản trị viên mới được thêm tài liệu vào kho, nên tệp này không được lưu. " +
     "Nếu tài liệu hữu ích, bạn hãy gửi cho người quản trị nhé.",
   adminOnly: "Xin lỗi, lệnh này chỉ dành cho quản trị viên.",
+  statsUsage: "Cách dùng: /thongke hoặc /thongke 30 (số ngày gần nhất, từ 1 đến 3660).",
+  statsMore: "Xem đầy đủ, lọc theo kênh và tải CSV trên trang web, mục Thống kê (mở trang với #thong-ke).",
   /** HTML; the list is fixed text */
   unsupportedFile: (extensions: string) => `Mình chỉ nạp được tệp ${extensions}. Tệp này không được lưu.`,
   fileTooLarge: (limit: string) => `Tệp lớn hơn ${limit} nên không được lưu.`,

@@ -7,6 +7,8 @@ import type { Quizzes } from "../../quiz/quiz-service.ts";
 import type { AnswerStore } from "../../store/answer-store.ts";
 import type { ConversationStore } from "../../store/conversation-store.ts";
 import type { CorpusStore } from "../../store/corpus-store.ts";
+import type { RateLimitStore } from "../../store/rate-limit-store.ts";
+import type { StatsStore } from "../../store/stats-store.ts";
 import type { StudyPacks } from "../../study-pack/study-pack.ts";
 import type { Transcriber } from "../../transcription/transcriber.ts";
 
@@ -30,6 +32,10 @@ export interface TelegramBotDeps {
   study?: StudyServices;
   /** speech to text for voice questions (TRANSCRIPTION_BASE_URL); absent, voice messages get a hint */
   transcriber?: Transcriber;
+  /** rate-limit counters shared by every replica (PostgreSQL); absent, counted in this process */
+  rateLimits?: Pick<RateLimitStore, "increment">;
+  /** what members asked, for admins (/thongke); absent, the command is off */
+  stats?: Pick<StatsStore, "query">;
   logger: Logger;
   options: TelegramBotOptions;
 }

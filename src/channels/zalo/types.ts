@@ -7,8 +7,11 @@ import type { ConversationStore } from "../../store/conversation-store.ts";
 import type { CorpusStore } from "../../store/corpus-store.ts";
 import type { DeliveryStore } from "../../store/delivery-store.ts";
 import type { QuizSessionStore } from "../../store/quiz-session-store.ts";
+import type { RateLimitStore } from "../../store/rate-limit-store.ts";
 import type { StudyPacks } from "../../study-pack/study-pack.ts";
 import type { Transcriber } from "../../transcription/transcriber.ts";
+import type { ZaloGroupReplies } from "./addressing.ts";
+import type { ZaloBotInfo } from "./schemas.ts";
 import type { ZaloClient } from "./zalo-client.ts";
 
 /** Everything the bot uses besides the Bot API client, passed in by main.ts (through zalo-from-config.ts) or a test. */
@@ -22,6 +25,8 @@ export interface ZaloChannelDeps {
   answers: Pick<AnswerStore, "record">;
   /** message ids already taken, shared by every replica */
   deliveries: Pick<DeliveryStore, "claim" | "prune">;
+  /** rate-limit counters shared by every replica (PostgreSQL); absent, counted in this process */
+  rateLimits?: Pick<RateLimitStore, "increment">;
   /** targets, quizzes and study packs (/chitieu, /quiz, /baihoc); absent, those commands are unknown */
   study?: ZaloStudyDeps;
   /** speech to text for voice questions (TRANSCRIPTION_BASE_URL); absent, voice messages get a hint */
@@ -46,6 +51,10 @@ export interface ZaloOptions {
   logQuestions?: boolean;
   /** per-user limit on messages (default 6 per 10 s) */
   rateLimit?: { limit: number; timeFrameMs: number };
+  /** in a group, answer what mentions or replies to the bot (default), or every message */
+  groupReplies?: ZaloGroupReplies;
+  /** the bot's own account when known (tests); otherwise read with getMe at start */
+  botInfo?: ZaloBotInfo;
   /** how long one getUpdates waits for events, in seconds (default 30) */
   pollTimeoutSeconds?: number;
   /** first wait after a failed poll, doubled up to a minute (default 1 s) */

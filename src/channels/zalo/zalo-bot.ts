@@ -1,8 +1,10 @@
 import { errorMessage } from "../../error-message.ts";
 import { createOrderedQueue, type Lease } from "../../reliability/ordered-queue.ts";
+import { createRateLimiter } from "../../reliability/rate-limit.ts";
 import { newAnswerId } from "../../store/answer-store.ts";
 import { foldDiacritics } from "../../text/fold-diacritics.ts";
 import { AudioTooLargeError, downloadAudio, TranscriptionError } from "../../transcription/transcriber.ts";
+import { addressing } from "./addressing.ts";
 import {
   formatAnswerText,
   formatDocumentsText,
@@ -10,8 +12,7 @@ import {
   formatSourcesText,
   splitMessage,
 } from "./format.ts";
-import { createRateLimiter } from "./rate-limit.ts";
-import type { ZaloEvent, ZaloMessage } from "./schemas.ts";
+import type { ZaloBotInfo, ZaloEvent, ZaloMessage } from "./schemas.ts";
 import { createZaloStudy } from "./study.ts";
 import { TEXT } from "./texts.ts";
 import type { ZaloBotDeps } from "./types.ts";
@@ -55,7 +56,10 @@ export const DEFAULT_MAX_PENDING = 10_000;
 export function createZaloBot(deps: ZaloBotDeps) {
   const { client, answerer, store, conversations, answers, deliveries, logger } = deps;
   const options = deps.options;
-  const limiter = createRateLimiter(options.rateLimit ?? { limit: 6, timeFrameMs: 10_000 });
+  const limiter = createRateLimiter({
+    ...(options.rateLimit ?? { limit: 6, timeFrameMs: 10_000 }),
+    ...(deps.rateLimits ? { store: deps.rateLimits } : {}),
+  });
   const maxPending = options.maxPending ?? DEFAULT_MAX_PENDING;
   const queue = createOrderedQueue({ concurrency: options.concurrency ?? DEFAULT_CONCURRENCY });
   /** per chat: the claim and rate-limit decision of its latest event, so they are made in order */
@@ -63,6 +67,8 @@ export function createZaloBot(deps: ZaloBotDeps) {
   /** per chat: the slot of the event being answered (one at a time per chat), given back on sending */
   const leases = new Map<string, Lease>();
   const inFlight = new Set<Promise<void>>();
+  /** who the bot is (getMe), for mentions and replies in groups; set by the channel on start */
+  let identity = options.botInfo;
 
   /** One reply, split into messages of at most 2,000 characters, sent in order. */
   async function send(chatId: string, text: string): Promise<void> {
@@ -277,7 +283,7 @@ export function createZaloBot(deps: ZaloBotDeps) {
       logger.info(context, "zalo: repeated delivery of a message already taken; ignored");
       return {};
     }
-    const verdict = limiter.hit(message.from?.id ?? chatId);
+    const verdict = await limiter.hit(`zalo:${message.from?.id ?? chatId}`);
     if (verdict === "allow") return { done: answerInTurn(chatId, () => reply(event, message)) };
     logger.info({ ...context, userId: message.from?.id }, "zalo rate limit hit");
     if (verdict === "drop") return {};
@@ -290,13 +296,23 @@ export function createZaloBot(deps: ZaloBotDeps) {
 
   /** Takes one event; resolves when it has been handled. Never rejects. */
   function dispatch(event: ZaloEvent): Promise<void> {
-    const message = event.message;
-    if (!message) {
+    const received = event.message;
+    if (!received) {
       // e.g. message.unsupported.received without a message: there is no chat to answer.
       logger.info({ event: event.event_name }, "zalo event without a message: nothing to answer");
       return Promise.resolve();
     }
-    if (message.from?.is_bot) return Promise.resolve();
+    if (received.from?.is_bot) return Promise.resolve();
+    // In a group, only what is addressed to the bot, before any claim or rate limit.
+    const { addressed, text } = addressing(received, identity, options.groupReplies ?? "mention");
+    if (!addressed) {
+      logger.debug(
+        { messageId: received.message_id },
+        "zalo group message not addressed to the bot; ignored",
+      );
+      return Promise.resolve();
+    }
+    const message = received.text === undefined ? received : { ...received, text };
     const chatId = message.chat.id;
     // Claimed now, with the other events of this turn of the event loop, not after the chat's
     // earlier messages are answered: a repeat or a message past the rate limit costs nothing more.
@@ -322,6 +338,11 @@ export function createZaloBot(deps: ZaloBotDeps) {
 
   return {
     dispatch,
+
+    /** The bot's own account (getMe): what a mention or a reply in a group is addressed to. */
+    identify(me: ZaloBotInfo): void {
+      identity = me;
+    },
 
     /**
      * Takes the events if there is room for all of them under `maxPending`, and returns true; else

@@ -134,6 +134,7 @@ export function createZaloChannel(deps: ZaloChannelDeps, webhook?: ZaloWebhook) 
       let name: string;
       try {
         const me = await client.getMe();
+        bot.identify(me);
         name = me.account_name ?? me.display_name ?? me.name ?? me.id;
       } catch (error) {
         logger.error(

@@ -30,7 +30,10 @@ export function answeringConcurrency(
  */
 export function zaloFromConfig(
   config: Config,
-  app: Pick<App, "answerer" | "store" | "conversations" | "targets" | "quizzes" | "studyPacks">,
+  app: Pick<
+    App,
+    "answerer" | "store" | "conversations" | "targets" | "quizzes" | "studyPacks" | "rateLimits"
+  >,
   logger: Logger,
 ): ZaloChannel | undefined {
   if (!config.ZALO_BOT_TOKEN) return undefined;
@@ -42,6 +45,7 @@ export function zaloFromConfig(
       conversations: app.conversations,
       answers: createAnswerStore(app.store.db),
       deliveries: createDeliveryStore(app.store.db),
+      ...(app.rateLimits ? { rateLimits: app.rateLimits } : {}),
       study: {
         targets: app.targets,
         quizzes: app.quizzes,
@@ -53,6 +57,7 @@ export function zaloFromConfig(
       options: {
         apiRoot: config.ZALO_API_ROOT,
         logQuestions: config.LOG_QUESTIONS,
+        groupReplies: config.ZALO_GROUP_REPLIES,
         concurrency: answeringConcurrency(config, app.store.db.engine),
       },
     },

@@ -117,3 +117,35 @@ export function getQuiz(topic: string, seed: number): Promise<import("../../quiz
 export function studyPackUrl(topic: string): string {
   return topic.trim() ? `/api/studypack?topic=${encodeURIComponent(topic.trim())}` : "/api/studypack";
 }
+
+export type { Stats } from "../../store/stats-store.ts";
+
+/** The trainers' statistics, with the admin token (GET /api/stats). */
+export function getStats(
+  token: string,
+  query: { days: number; channel: string },
+  signal?: AbortSignal,
+): Promise<import("../../store/stats-store.ts").Stats> {
+  return request(`/api/stats?days=${query.days}&channel=${encodeURIComponent(query.channel)}`, {
+    headers: { authorization: `Bearer ${token}` },
+    ...(signal ? { signal } : {}),
+  });
+}
+
+/** The statistics as a CSV file (a Blob to save), with the admin token. */
+export async function getStatsCsv(token: string, query: { days: number; channel: string }): Promise<Blob> {
+  let response: Response;
+  try {
+    response = await fetch(
+      `/api/stats?days=${query.days}&channel=${encodeURIComponent(query.channel)}&format=csv`,
+      { headers: { authorization: `Bearer ${token}` } },
+    );
+  } catch {
+    throw new ApiError(OFFLINE_TEXT);
+  }
+  if (!response.ok) {
+    const body = (await response.json().catch(() => undefined)) as { error?: string } | undefined;
+    throw new ApiError(body?.error ?? `Máy chủ báo lỗi (mã ${response.status}). Bạn vui lòng thử lại sau.`);
+  }
+  return response.blob();
+}

@@ -3,6 +3,7 @@ import { createDocumentsPanel } from "./documents.ts";
 import { byId } from "./dom.ts";
 import { createQuizPanel } from "./quiz.ts";
 import { createSourceView } from "./source-view.ts";
+import { createStatsPanel } from "./stats.ts";
 import { createTargetsPanel } from "./targets.ts";
 
 /**
@@ -15,13 +16,18 @@ function start(): void {
   const documents = createDocumentsPanel();
   const targets = createTargetsPanel(sources);
   const quiz = createQuizPanel(sources);
+  const stats = createStatsPanel();
 
   const tabs = [
     byId<HTMLButtonElement>("tab-chat"),
     byId<HTMLButtonElement>("tab-targets"),
     byId<HTMLButtonElement>("tab-study"),
     byId<HTMLButtonElement>("tab-docs"),
+    byId<HTMLButtonElement>("tab-stats"),
   ];
+  // Trainers open the page at #thong-ke; members never see the statistics tab.
+  const statsTab = byId<HTMLButtonElement>("tab-stats");
+  statsTab.hidden = location.hash !== "#thong-ke";
   const select = (tab: HTMLButtonElement, focus: boolean) => {
     for (const t of tabs) {
       const selected = t === tab;
@@ -34,27 +40,32 @@ function start(): void {
     if (tab.id === "tab-docs") documents.show();
     if (tab.id === "tab-targets") targets.show();
     if (tab.id === "tab-study") quiz.show();
+    if (tab.id === "tab-stats") stats.show();
   };
-  for (const [i, tab] of tabs.entries()) {
+  for (const tab of tabs) {
     tab.addEventListener("click", () => select(tab, false));
     tab.addEventListener("keydown", (event) => {
-      const last = tabs.length - 1;
+      const shown = tabs.filter((t) => !t.hidden);
+      const at = shown.indexOf(tab);
+      const last = shown.length - 1;
       const to =
         event.key === "ArrowRight"
-          ? (i + 1) % tabs.length
+          ? (at + 1) % shown.length
           : event.key === "ArrowLeft"
-            ? (i + last) % tabs.length
+            ? (at + last) % shown.length
             : event.key === "Home"
               ? 0
               : event.key === "End"
                 ? last
                 : -1;
-      const target = tabs[to];
+      const target = shown[to];
       if (!target) return;
       event.preventDefault();
       select(target, true);
     });
   }
+
+  if (!statsTab.hidden) select(statsTab, false);
 
   document.body.dataset.ready = "true";
   // Desktop: ready to type. On a phone, do not pop the keyboard over the example questions.

@@ -155,16 +155,22 @@ describe("Telegram bot: questions and answers", () => {
       TEXT.feedbackChanged(false),
       TEXT.feedbackSame(false),
     ]);
-    expect(await answers.votes(answerId)).toEqual([{ userId: String(LAN.id), vote: -1 }]);
+    const lan = await answers.userKey(String(LAN.id));
+    const minh = await answers.userKey(String(MINH.id));
+    expect(await answers.votes(answerId)).toEqual([{ userId: lan, vote: -1 }]);
 
     await h.bot.handleUpdate(buttonTap(String(up), { from: MINH }));
-    expect(await answers.votes(answerId)).toEqual([
-      { userId: String(LAN.id), vote: -1 },
-      { userId: String(MINH.id), vote: 1 },
-    ]);
+    const byUser = (votes: { userId: string; vote: number }[]) =>
+      [...votes].sort((a, b) => a.userId.localeCompare(b.userId));
+    expect(byUser(await answers.votes(answerId))).toEqual(
+      byUser([
+        { userId: lan, vote: -1 },
+        { userId: minh, vote: 1 },
+      ]),
+    );
     const [row] = await app.store.db.query<{ question: string }>(
       "SELECT a.question FROM answer_feedback f JOIN answers a ON a.id = f.answer_id WHERE f.user_id = $1 AND a.id = $2",
-      [String(MINH.id), answerId],
+      [minh, answerId],
     );
     expect(row?.question).toBe("muc tieu tang truong kinh te");
   });
@@ -566,5 +572,41 @@ describe("Telegram bot: admin uploads", () => {
       "ha-noi-tien-phong-dua-nghi-quyet-xiv-vao-cuoc-song.md",
       "uploads/Đề-án-trạm-sạc.md",
     ]);
+  });
+});
+
+describe("Telegram bot: statistics for admins", () => {
+  it("/thongke shows an admin what members asked, and refuses anyone else", async () => {
+    const { bot, api } = harness({ stats: app.stats });
+    // what members asked, as the channels record it: one question in three wordings, twice each
+    for (const from of [LAN, MINH])
+      for (const q of [
+        "Ba đột phá chiến lược của Thủ đô là gì?",
+        "ba dot pha chien luoc cua thu do la gi",
+        "của Thủ đô, ba đột phá chiến lược là gì?",
+      ])
+        await bot.handleUpdate(privateText(q, from));
+    await bot.handleUpdate(privateText("Giá xăng RON 95 hôm nay bao nhiêu?", MINH));
+    api.clear();
+
+    await bot.handleUpdate(privateText("/thongke", LAN));
+    expect(api.texts()).toEqual([TEXT.adminOnly]);
+
+    api.clear();
+    await bot.handleUpdate(privateText("/thongke 30", ADMIN));
+    const [text] = api.texts();
+    expect(text).toMatch(/^<b>Thống kê \d{2}\/\d{2}\/\d{4}–\d{2}\/\d{2}\/\d{4}, mọi kênh: \d+ câu hỏi/);
+    expect(text).toMatch(
+      /<b>Hỏi nhiều nhất<\/b>\n(\d\. .*\n)*\d\. Ba đột phá chiến lược của Thủ đô là gì\? — 6 lần \(3 cách hỏi\)\n/,
+    );
+    expect(text).toMatch(
+      /<b>Tài liệu chưa trả lời được<\/b>\n(\d\. .*\n)*\d\. Giá xăng RON 95 hôm nay bao nhiêu\? — 1 lần\n/,
+    );
+    expect(text).not.toContain(String(LAN.id));
+    expect(text).not.toContain(String(MINH.id));
+
+    api.clear();
+    await bot.handleUpdate(privateText("/thongke nhieu", ADMIN));
+    expect(api.texts()).toEqual([TEXT.statsUsage]);
   });
 });

@@ -357,10 +357,13 @@ describe("Zalo conversations and commands", () => {
     expect(list).toContain("Câu hỏi: Hà Nội đặt mục tiêu tăng trưởng kinh tế bao nhiêu?");
     expect(list).toContain(`“${first?.quote}”`);
     expect(outOfRange).toBe(TEXT.sourceOutOfRange(turn?.answer.citations.length ?? 0));
-    // The answer shown is also kept with the other channels' answers.
+    // The answer shown is also kept with the other channels' answers, the member's id as a keyed hash.
     const [row] = await app.store.db.query<{ channel: string }>(
       "SELECT channel FROM answers WHERE user_id = $1 AND question = $2",
-      [HUNG.id, "Hà Nội đặt mục tiêu tăng trưởng kinh tế bao nhiêu?"],
+      [
+        await createAnswerStore(app.store.db).userKey(HUNG.id),
+        "Hà Nội đặt mục tiêu tăng trưởng kinh tế bao nhiêu?",
+      ],
     );
     expect(row?.channel).toBe("zalo");
   });
@@ -611,5 +614,58 @@ describe("Zalo secrets", () => {
     expect(log).not.toContain(ZALO_TOKEN);
     expect(log).not.toContain(SECRET);
     expect(log).not.toContain("SomeoneElsesTokenXYZ");
+  });
+});
+
+describe("Zalo groups", () => {
+  const GROUP = { id: "9f8e7d6c5b4a39281706" };
+  const BOT = {
+    id: "b0b1b2b3b4b5b6b7b8b9",
+    account_name: "sotaynghiquyet",
+    display_name: "Sổ tay Nghị quyết",
+  };
+
+  it("answers in a group only what mentions the bot, replies to it or is a command; chatter costs nothing", async () => {
+    const zalo = channel({ options: { botInfo: BOT, rateLimit: { limit: 3, timeFrameMs: 60_000 } } });
+    const from = fake.of("sendMessage").length;
+    const chatter = [
+      textEvent("Ba đột phá chiến lược là gì?", { from: MINH, group: GROUP }),
+      textEvent("Tối nay họp chi bộ lúc 7 giờ nhé", { from: MINH, group: GROUP }),
+      textEvent("Gửi cho anh @sotaynghiquyetxyz nhé", { from: MINH, group: GROUP }), // another account
+      imageEvent({ from: MINH, group: GROUP }),
+    ];
+    await deliver(zalo, ...chatter);
+    expect(sentSince(from, GROUP.id)).toEqual([]);
+
+    await deliver(
+      zalo,
+      textEvent("@Sổ tay Nghị quyết Ba đột phá chiến lược là gì?", { from: MINH, group: GROUP }),
+    );
+    const [answer] = sentSince(from, GROUP.id);
+    expect(answer).toContain("thể chế");
+    const n = sentSince(from, GROUP.id).length;
+    await deliver(
+      zalo,
+      textEvent("hoi @so tay nghi quyet: ai la bi thu thanh uy ha noi?", { from: MINH, group: GROUP }),
+    );
+    expect(sentSince(from, GROUP.id)[n]).toContain("Nguyễn Duy Ngọc");
+    const reply = textEvent("còn trong nhiệm kỳ nào?", { from: MINH, group: GROUP });
+    Object.assign(reply.message, {
+      reply_to_message: { message_id: "1", from: { id: BOT.id, is_bot: true } },
+    });
+    await deliver(zalo, reply);
+    expect(sentSince(from, GROUP.id)).toHaveLength(n + 2);
+    // the four messages of chatter did not count: the third addressed message is still within 3
+    expect(sentSince(from, GROUP.id).join("\n")).not.toContain("hơi nhanh");
+  });
+
+  it("answers every message of a group with ZALO_GROUP_REPLIES=all, and every private message as before", async () => {
+    const zalo = channel({ options: { botInfo: BOT, groupReplies: "all" } });
+    const from = fake.of("sendMessage").length;
+    await deliver(zalo, textEvent("Ba đột phá chiến lược là gì?", { from: HUNG, group: GROUP }));
+    expect(sentSince(from, GROUP.id)[0]).toContain("thể chế");
+    const mention = channel({ options: { botInfo: BOT } });
+    await deliver(mention, textEvent("Ba đột phá chiến lược là gì?", { from: HUNG }));
+    expect(sentSince(from, HUNG.id)[0]).toContain("thể chế");
   });
 });

@@ -6,8 +6,8 @@ import {
   formatSourcesText,
   splitMessage,
 } from "../../../src/channels/zalo/format.ts";
-import { createRateLimiter } from "../../../src/channels/zalo/rate-limit.ts";
 import type { Answer, Citation } from "../../../src/contract/answer.ts";
+import { createRateLimiter } from "../../../src/reliability/rate-limit.ts";
 import type { PassageView } from "../../../src/store/corpus-store.ts";
 
 const TITLE = "Hà Nội tiên phong đưa Nghị quyết XIV của Đảng vào cuộc sống";
@@ -189,17 +189,13 @@ describe("splitting replies into Zalo messages (≤ 2,000 characters)", () => {
 });
 
 describe("per-user rate limit", () => {
-  it("allows the budget, warns once, then drops until the window passes; users are counted apart", () => {
+  it("allows the budget, warns once, then drops until the window passes; users are counted apart", async () => {
     let now = 0;
     const limiter = createRateLimiter({ limit: 2, timeFrameMs: 10_000, now: () => now });
-    expect(["lan", "lan", "lan", "lan", "minh"].map((u) => limiter.hit(u))).toEqual([
-      "allow",
-      "allow",
-      "warn",
-      "drop",
-      "allow",
-    ]);
+    const verdicts = [];
+    for (const u of ["lan", "lan", "lan", "lan", "minh"]) verdicts.push(await limiter.hit(u));
+    expect(verdicts).toEqual(["allow", "allow", "warn", "drop", "allow"]);
     now = 10_000;
-    expect(limiter.hit("lan")).toBe("allow");
+    expect(await limiter.hit("lan")).toBe("allow");
   });
 });

@@ -1,6 +1,8 @@
 import { Composer, type Context } from "grammy";
 import type { IngestSummary } from "../../../../ingest/run-ingest.ts";
 import { errorMessage } from "../../../error-message.ts";
+import { statsSummaryLines } from "../../../stats/format-stats.ts";
+import { toStatsQuery } from "../../../stats/stats-query.ts";
 import { escapeHtml, formatIngestSummaryHtml } from "../format.ts";
 import { replyHtml } from "../reply.ts";
 import { TEXT } from "../texts.ts";
@@ -26,7 +28,7 @@ export function formatBytes(bytes: number): string {
  * is saved under the corpus folder and ingested; /reindex re-ingests the corpus. Anyone else is
  * refused politely, before anything is downloaded.
  */
-export function adminFeature({ token, reindex, logger, options }: TelegramBotDeps): Composer<Context> {
+export function adminFeature({ token, reindex, stats, logger, options }: TelegramBotDeps): Composer<Context> {
   const composer = new Composer<Context>();
   const admins = new Set(options.adminIds);
   const isAdmin = (ctx: Context) => ctx.from !== undefined && admins.has(ctx.from.id);
@@ -101,6 +103,36 @@ export function adminFeature({ token, reindex, logger, options }: TelegramBotDep
       {},
       logger,
     );
+  });
+
+  // /thongke [days]: what members asked over the last days (7 by default), every channel.
+  composer.command("thongke", async (ctx) => {
+    if (!isAdmin(ctx)) {
+      await ctx.reply(TEXT.adminOnly);
+      return;
+    }
+    if (!stats) return;
+    const days = Number.parseInt(ctx.match.trim() || "7", 10);
+    if (!Number.isInteger(days) || days < 1 || days > 3660) {
+      await ctx.reply(TEXT.statsUsage);
+      return;
+    }
+    const query = toStatsQuery({ days });
+    if ("error" in query) return;
+    const summary = statsSummaryLines(await stats.query({ ...query, limit: 5 }));
+    const html = [
+      `<b>${escapeHtml(summary.title)}</b>`,
+      ...summary.sections.map(
+        (s) =>
+          `\n<b>${escapeHtml(s.heading)}</b>\n${
+            s.items.length
+              ? s.items.map((item, i) => `${i + 1}. ${escapeHtml(item)}`).join("\n")
+              : "(chưa có)"
+          }`,
+      ),
+      `\n${TEXT.statsMore}`,
+    ].join("\n");
+    await replyHtml(ctx, html, {}, logger);
   });
 
   composer.command("reindex", async (ctx) => {

@@ -1,0 +1,57 @@
+import { errorMessage } from "../error-message.ts";
+import type { Logger } from "../logger.ts";
+import type { AnswerStore } from "../store/answer-store.ts";
+import type { RateLimitStore } from "../store/rate-limit-store.ts";
+import type { StatsStore } from "../store/stats-store.ts";
+
+/**
+ * Every `everyMs` (and once shortly after start): counts new answers into the statistics and, when
+ * `days` > 0, deletes questions, answers, feedback and conversations older than `days`, in
+ * batches. Every replica may run it: the roll-up skips rows another one holds, deletes are
+ * idempotent. Returns a stop function.
+ */
+export function scheduleRetention(options: {
+  stats: StatsStore;
+  /** ids stored before they were hashed are hashed on the way */
+  answers?: Pick<AnswerStore, "hashStoredIds">;
+  /** shared rate-limit counters: the ones of ended windows are deleted */
+  rateLimits?: Pick<RateLimitStore, "sweep">;
+  days: number;
+  logger: Logger;
+  everyMs?: number;
+  firstAfterMs?: number;
+}): () => Promise<void> {
+  const { stats, days, logger } = options;
+  let running: Promise<void> = Promise.resolve();
+  let stopped = false;
+  const run = () => {
+    if (stopped) return;
+    running = (async () => {
+      try {
+        if (options.answers) while ((await options.answers.hashStoredIds()) > 0) {}
+        await options.rateLimits?.sweep();
+        if (days > 0) {
+          const gone = await stats.prune(days);
+          if (gone.answers || gone.conversations)
+            logger.info({ ...gone, retentionDays: days }, "retention: deleted old answers and conversations");
+        } else {
+          while ((await stats.rollUp()) > 0) {
+            // fold everything recorded so far
+          }
+        }
+      } catch (error) {
+        logger.warn({ err: errorMessage(error) }, "retention run failed; it is tried again later");
+      }
+    })();
+  };
+  const first = setTimeout(run, options.firstAfterMs ?? 30_000);
+  const timer = setInterval(run, options.everyMs ?? 3_600_000);
+  first.unref();
+  timer.unref();
+  return async () => {
+    stopped = true;
+    clearTimeout(first);
+    clearInterval(timer);
+    await running;
+  };
+}
