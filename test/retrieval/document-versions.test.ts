@@ -112,4 +112,16 @@ describe("document versions", () => {
     const { targets } = await app.targets.list("đường sắt");
     expect(targets.map((t) => t.value)).toEqual(["12"]);
   });
+
+  it("draws quizzes and the study pack from documents in force only", async () => {
+    const quiz = await app.quizzes.generate({ count: 5 });
+    expect(quiz.questions.length).toBeGreaterThan(0);
+    for (const q of quiz.questions) {
+      expect(q.citation.document).toBe("Kế hoạch phát triển giao thông năm 2026");
+    }
+    const pack = await app.studyPacks.build();
+    expect(pack.markdown).toContain("12 tuyến đường sắt đô thị");
+    expect(pack.markdown).not.toContain("8 tuyến");
+    expect(pack.markdown).not.toContain("20 tuyến");
+  });
 });
