@@ -411,7 +411,8 @@ export function createRetriever({
     >(
       `SELECT c.id, c.ordinal, c.heading_path, c.text, c.sentences, c.start_offset, c.end_offset, c.page_start,
               c.page_end, d.id AS document_id, d.path, d.title, d.url, d.publisher,
-              d.published::text AS published, d.scanned, d.effective::text AS effective, v.in_force, v.superseded_by, v.superseded_from::text AS superseded_from
+              d.published::text AS published, d.scanned, d.effective::text AS effective, v.in_force,
+              v.superseded_by, v.superseded_from::text AS superseded_from
          FROM chunks c JOIN documents d ON d.id = c.document_id JOIN document_versions v ON v.id = d.id
         WHERE c.id = ANY($1::text[])`,
       [ids],
