@@ -22,6 +22,8 @@ interface Sentence {
   words: number;
   caption: boolean;
   paragraph: number;
+  page?: number;
+  lastPage?: number;
 }
 
 const countWords = (text: string) => text.split(/\s+/).filter(Boolean).length;
@@ -65,6 +67,8 @@ export function chunkDocument(
         words: countWords(text),
         caption: block.caption,
         paragraph,
+        page: block.page,
+        lastPage: block.lastPage ?? block.page,
       });
     }
   }
@@ -76,6 +80,7 @@ export function chunkDocument(
       const last = group.at(-1) as Sentence;
       const text = body.slice(first.start, last.end);
       const ordinal = chunks.length;
+      const pages = group.flatMap((s) => (s.page === undefined ? [] : [s.page, s.lastPage ?? s.page]));
       chunks.push({
         id: createHash("sha256").update(`${documentKey}\n${ordinal}\n${text}`).digest("hex").slice(0, 20),
         ordinal,
@@ -89,6 +94,7 @@ export function chunkDocument(
           caption: s.caption,
         })),
         words: group.reduce((n, s) => n + s.words, 0),
+        ...(pages.length > 0 ? { pages: { first: Math.min(...pages), last: Math.max(...pages) } } : {}),
       });
     }
   }

@@ -1,9 +1,10 @@
 import { normalizeInline } from "../src/text/normalize-vietnamese.ts";
 import type { Block, LoadedDocument } from "./loaders/types.ts";
 
+/** `page` (to `lastPage`): the PDF or scan page(s) the block was read from, when the format has pages. */
 export type CleanBlock =
-  | { kind: "heading"; level: number; text: string }
-  | { kind: "paragraph"; text: string; caption: boolean };
+  | { kind: "heading"; level: number; text: string; page?: number }
+  | { kind: "paragraph"; text: string; caption: boolean; page?: number; lastPage?: number };
 
 export interface CleanDocument {
   title: string;
@@ -11,6 +12,10 @@ export interface CleanDocument {
   publisher?: string;
   author?: string;
   published?: string;
+  /** read by OCR from page images */
+  scanned?: boolean;
+  effective?: string;
+  supersedes?: string[];
   blocks: CleanBlock[];
 }
 
@@ -35,12 +40,12 @@ export function cleanDocument(doc: LoadedDocument, fallbackTitle: string): Clean
     const text = normalizeInline(block.text);
     if (!text) continue;
     if (block.kind === "heading") {
-      blocks.push({ kind: "heading", level: block.level, text });
+      blocks.push({ kind: "heading", level: block.level, text, ...pageOf(block) });
       continue;
     }
     const previous = blocks.at(-1);
     if (previous?.kind === "paragraph" && previous.text === text) continue;
-    blocks.push({ kind: "paragraph", text, caption: isCaption(text) });
+    blocks.push({ kind: "paragraph", text, caption: isCaption(text), ...pageOf(block) });
   }
   // Trailing metadata lines, in either order: the source URL and the author's name.
   const author = doc.author ? normalizeInline(doc.author) : undefined;
@@ -61,6 +66,17 @@ export function cleanDocument(doc: LoadedDocument, fallbackTitle: string): Clean
     publisher: doc.publisher ? normalizeInline(doc.publisher) : undefined,
     author,
     published: doc.published,
+    ...(doc.scanned ? { scanned: true } : {}),
+    ...(doc.effective ? { effective: doc.effective } : {}),
+    ...(doc.supersedes?.length ? { supersedes: doc.supersedes.map(normalizeInline) } : {}),
     blocks,
   };
+}
+
+function pageOf(block: Block): { page?: number; lastPage?: number } {
+  if (block.page === undefined) return {};
+  const lastPage = block.kind === "paragraph" ? block.lastPage : undefined;
+  return lastPage !== undefined && lastPage !== block.page
+    ? { page: block.page, lastPage }
+    : { page: block.page };
 }

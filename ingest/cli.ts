@@ -7,6 +7,7 @@ import { errorMessage } from "../src/error-message.ts";
 import { createLogger } from "../src/logger.ts";
 import { describeStore, openStore } from "../src/store/open-store.ts";
 import { runCommand } from "../src/store/run-command.ts";
+import { ocrOptionsFrom } from "./ocr/ocr-engine.ts";
 import { formatSummary, runIngest } from "./run-ingest.ts";
 
 const USAGE = `Usage: npm run ingest -- [--corpus DIR] [--dry-run] [--reembed] [--json]
@@ -81,12 +82,17 @@ async function main() {
       logger,
       dryRun: args["dry-run"],
       reembed: args.reembed,
+      ocr: ocrOptionsFrom(config),
       onProgress: (done, total, file) => {
         if (!bar) return;
         if (!started) {
           bar.start(total, done, { file });
           started = true;
-        } else bar.update(done, { file });
+        } else {
+          // The total grows as files are read: their passages, and pages to read by OCR.
+          if (total !== bar.getTotal()) bar.setTotal(total);
+          bar.update(done, { file });
+        }
       },
     });
     bar?.stop();

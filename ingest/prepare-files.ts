@@ -1,5 +1,6 @@
 import { errorMessage } from "../src/error-message.ts";
 import { type BatchRows, type DocumentInput, prepareRows } from "../src/store/corpus-store.ts";
+import type { LoadContext } from "./loaders/index.ts";
 import { readDocument } from "./read-document.ts";
 
 /** A corpus file to read and write: its bytes, already hashed by the caller. */
@@ -30,12 +31,19 @@ export interface PreparedFiles {
 export async function prepareFiles(
   files: FileToPrepare[],
   avgdl: number | undefined,
+  contextFor: (path: string) => LoadContext = () => ({}),
 ): Promise<PreparedFiles> {
   const inputs: DocumentInput[] = [];
   const failed: PreparedFiles["failed"] = [];
   for (const file of files) {
     try {
-      const { document } = await readDocument(file.path, file.absolutePath, file.bytes);
+      const { document } = await readDocument(
+        file.path,
+        file.absolutePath,
+        file.bytes,
+        false,
+        contextFor(file.path),
+      );
       inputs.push({ ...document, contentHash: file.contentHash });
     } catch (error) {
       failed.push({ path: file.path, error: errorMessage(error) });

@@ -1,6 +1,7 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import type { BatchRows, DocumentInput } from "../src/store/corpus-store.ts";
+import type { OcrOptions } from "./ocr/ocr-engine.ts";
 import type { FileToPrepare, PreparedFiles } from "./prepare-files.ts";
 import type { ReadDocument } from "./read-document.ts";
 
@@ -32,6 +33,17 @@ export type PrepareReply =
   | { id: number; result: ReadDocument | BatchRows | PreparedFiles }
   | { id: number; error: string };
 
+/** A page of `path` read by OCR in a worker (done 0: `total` pages are about to be read). */
+export interface OcrPageMessage {
+  ocrPage: { path: string; done: number; total: number };
+}
+
+export interface PreparePoolOptions {
+  /** OCR in every worker (each starts its own Tesseract worker at its first page image) */
+  ocr?: OcrOptions;
+  onOcrPage?: (path: string, done: number, total: number) => void;
+}
+
 type Task = { resolve: (result: never) => void; reject: (error: Error) => void };
 
 /** Workers by default: one per core, at most four (the database needs a core too). */
@@ -39,17 +51,24 @@ export function defaultPoolSize(): number {
   return Math.max(1, Math.min(4, availableParallelism()));
 }
 
-export function createPreparePool(size = defaultPoolSize()): PreparePool {
+export function createPreparePool(size = defaultPoolSize(), options: PreparePoolOptions = {}): PreparePool {
   let nextId = 1;
   const handler = new URL("./prepare-worker.ts", import.meta.url).href;
   const workers = Array.from({ length: Math.max(1, size) }, () => {
-    const worker = new Worker(new URL("./prepare-worker.mjs", import.meta.url), { workerData: { handler } });
+    const worker = new Worker(new URL("./prepare-worker.mjs", import.meta.url), {
+      workerData: { handler, ocr: options.ocr },
+    });
     const pending = new Map<number, Task>();
     const failAll = (error: Error) => {
       for (const task of pending.values()) task.reject(error);
       pending.clear();
     };
-    worker.on("message", (reply: PrepareReply) => {
+    worker.on("message", (reply: PrepareReply | OcrPageMessage) => {
+      if ("ocrPage" in reply) {
+        const { path, done, total } = reply.ocrPage;
+        options.onOcrPage?.(path, done, total);
+        return;
+      }
       const task = pending.get(reply.id);
       if (!task) return;
       pending.delete(reply.id);

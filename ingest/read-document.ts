@@ -3,7 +3,7 @@ import { type DocumentInput, searchableText } from "../src/store/corpus-store.ts
 import { syllables } from "../src/text/tokenize.ts";
 import { chunkDocument } from "./chunk-document.ts";
 import { cleanDocument } from "./clean-document.ts";
-import { loadDocument } from "./loaders/index.ts";
+import { type LoadContext, loadDocument } from "./loaders/index.ts";
 
 /** A corpus file read, cleaned and chunked, with the BM25 length of its passages when asked for. */
 export interface ReadDocument {
@@ -19,17 +19,20 @@ export interface ReadDocument {
  * Loads, cleans and chunks one corpus file (`path` relative to the corpus, `absolutePath` on
  * disk), and with `measure` sums its passages' BM25 lengths (one more tokenisation of each).
  * Plain data in and out: it runs the same in a worker thread (prepare-pool.ts). Throws with a
- * message a person can act on when the file has no text or its loader fails.
+ * message a person can act on when the file has no text or its loader fails. `context`: OCR for
+ * page images, and its page counter.
  */
 export async function readDocument(
   path: string,
   absolutePath: string,
   bytes: Uint8Array,
   measure = false,
+  context: LoadContext = {},
 ): Promise<ReadDocument> {
   const loaded = await loadDocument(
     absolutePath,
     Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+    context,
   );
   const meta = cleanDocument(loaded, titleFromPath(path));
   const { chunks, body } = chunkDocument(meta, path);
@@ -41,6 +44,9 @@ export async function readDocument(
     publisher: meta.publisher,
     author: meta.author,
     published: meta.published,
+    ...(meta.scanned ? { scanned: true } : {}),
+    ...(meta.effective ? { effective: meta.effective } : {}),
+    ...(meta.supersedes ? { supersedes: meta.supersedes } : {}),
     body,
     chunks,
   };

@@ -6,7 +6,8 @@ import { errorMessage } from "../src/error-message.ts";
 import type { Logger } from "../src/logger.ts";
 import type { CorpusStore, DenseVectors, DocumentInput, PreparedBatch } from "../src/store/corpus-store.ts";
 import { createFactStore } from "../src/store/fact-store.ts";
-import { SUPPORTED_EXTENSIONS } from "./loaders/index.ts";
+import { type LoadContext, SUPPORTED_EXTENSIONS } from "./loaders/index.ts";
+import { createOcrEngine, type OcrOptions } from "./ocr/ocr-engine.ts";
 import type { PreparedFiles } from "./prepare-files.ts";
 import { createPreparePool, defaultPoolSize, type PreparePool } from "./prepare-pool.ts";
 import { type ReadDocument, readDocument } from "./read-document.ts";
@@ -37,7 +38,13 @@ export interface IngestOptions {
   dryRun?: boolean;
   /** recompute every vector: lexical weights, and dense vectors with the configured embedder */
   reembed?: boolean;
+  /**
+   * Files, then passages written, counted as they are done; pages read by OCR count too (`path`
+   * is then "file.pdf (OCR 3/12)").
+   */
   onProgress?: (done: number, total: number, path: string) => void;
+  /** OCR for scanned PDF pages and images (OCR, OCR_DPI); absent, such files are reported unreadable */
+  ocr?: OcrOptions;
   /** batch limits (default BATCH_CHUNKS passages, BATCH_DOCUMENTS documents) */
   batch?: { chunks: number; documents: number };
   /**
@@ -132,7 +139,20 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
   // A load of many files will most likely want worker threads: they start (~1-2 s: each loads tsx
   // and the loaders) while the files are hashed, and stop if few files turn out to have changed.
   const poolSize = (large: boolean) => options.workers ?? (large ? defaultPoolSize() : 0);
-  let pool = poolSize(supported.length >= POOL_MIN_FILES) > 0 ? createPreparePool(poolSize(true)) : undefined;
+  // Pages read by OCR count in the progress: a page takes about as long as a thousand text files.
+  const onOcrPage = (path: string, pageDone: number, pages: number) => {
+    if (pageDone === 0) total += pages;
+    else options.onProgress?.(done++, total, `${path} (OCR ${pageDone}/${pages})`);
+  };
+  const poolOptions = { ocr: options.ocr, onOcrPage };
+  let pool =
+    poolSize(supported.length >= POOL_MIN_FILES) > 0
+      ? createPreparePool(poolSize(true), poolOptions)
+      : undefined;
+  // On this thread, one engine for the run; its Tesseract worker starts at the first page image.
+  const ocr = options.ocr ? createOcrEngine(options.ocr) : undefined;
+  const contextFor = (path: string): LoadContext =>
+    ocr ? { ocr, onOcrPage: (pageDone, pages) => onOcrPage(path, pageDone, pages) } : {};
   try {
     // Files are read a few at a time (the disk works while the last ones are hashed), hashed in order.
     for (let from = 0; from < supported.length; from += HASH_AHEAD) {
@@ -158,14 +178,21 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
     }
     // A large load reads its files and prepares its batches in worker threads; a small one (an
     // upload, an edited file) on this thread, where starting workers would cost more than it saves.
-    const workers = poolSize(toRead.length >= POOL_MIN_FILES || toReadBytes >= POOL_MIN_BYTES);
+    // Files that may need OCR go to workers too, however few: drawing a page for OCR holds the
+    // thread for a second or more (measured 1.4 s for an A4 page at 300 dpi), which would stall
+    // the service's requests and bots while an upload is read.
+    const pageFiles = ocr ? toRead.filter((file) => PAGE_IMAGE_FILE.test(file.path)).length : 0;
+    const large = toRead.length >= POOL_MIN_FILES || toReadBytes >= POOL_MIN_BYTES;
+    const workers = options.workers ?? (large ? defaultPoolSize() : Math.min(defaultPoolSize(), pageFiles));
     if (pool && (workers === 0 || toRead.length === 0)) {
       await pool.close();
       pool = undefined;
-    } else if (!pool && workers > 0 && toRead.length > 0) pool = createPreparePool(workers);
+    } else if (!pool && workers > 0 && toRead.length > 0) pool = createPreparePool(workers, poolOptions);
     // An empty store (no document listed) will weight with the average length of what is read.
     const measure = stored.size === 0 && !options.dryRun;
-    if (pool && !embedder && !options.dryRun) {
+    // (A pool started only for files that may need OCR reads each file once, below: the streamed
+    // path reads a sample of the files twice, which for a scan is seconds of OCR a page.)
+    if (pool && large && !embedder && !options.dryRun) {
       total += toRead.length;
       const progress = (path: string) => options.onProgress?.(done++, total, path);
       await writeStreamed({ ...options, pool, files: toRead, measure, summary, progress });
@@ -178,7 +205,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
       if (!file) return;
       const task = pool
         ? pool.read(file.path, join(corpusDir, file.path), file.bytes, measure)
-        : readDocument(file.path, join(corpusDir, file.path), file.bytes, measure);
+        : readDocument(file.path, join(corpusDir, file.path), file.bytes, measure, contextFor(file.path));
       task.catch(() => {});
       reading[i] = task;
     };
@@ -246,7 +273,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
       if (deferFrequencies) await store.foldPendingFrequencies();
     }
   } finally {
-    await pool?.close();
+    await Promise.all([pool?.close(), ocr?.close()]);
   }
   options.onProgress?.(done, total, "");
 
@@ -292,6 +319,9 @@ function reportUnreadable(summary: IngestSummary, logger: Logger, failure: { pat
   summary.documents.failed.push(failure);
 }
 
+/** Files that may hold page images for OCR: PDFs (scanned pages) and images. */
+const PAGE_IMAGE_FILE = /\.(?:pdf|png|jpe?g)$/i;
+
 /** Files read at once while hashing. */
 const HASH_AHEAD = 32;
 
@@ -322,10 +352,12 @@ async function writeStreamed(load: StreamedLoad): Promise<void> {
   const maxChunks = load.batch?.chunks ?? BATCH_CHUNKS;
   const maxDocuments = load.batch?.documents ?? BATCH_DOCUMENTS;
   // Evenly spread, and distinct: consecutive indices are at least one apart.
-  const sampleSize = Math.min(SAMPLE_FILES, files.length);
+  // Files that may need OCR are left out of the sample: it reads them once more than the load does.
+  const sampled = load.ocr ? files.filter((f) => !PAGE_IMAGE_FILE.test(f.path)) : files;
+  const sampleSize = Math.min(SAMPLE_FILES, sampled.length);
   const sample = await Promise.all(
     Array.from({ length: sampleSize }, async (_, k) => {
-      const file = files[Math.floor((k * files.length) / sampleSize)] as ChangedFile;
+      const file = sampled[Math.floor((k * sampled.length) / sampleSize)] as ChangedFile;
       try {
         const read = await pool.read(file.path, join(corpusDir, file.path), file.bytes, load.measure);
         return {

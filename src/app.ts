@@ -1,8 +1,10 @@
+import { ocrOptionsFrom } from "../ingest/ocr/ocr-engine.ts";
 import { runIngest } from "../ingest/run-ingest.ts";
 import { createAnswerer } from "./answer/answerer.ts";
 import { createChatModel } from "./answer/chat-model.ts";
 import { createGenerativeAnswerer } from "./answer/generative.ts";
 import { loadPrompts } from "./answer/prompts.ts";
+import { withVersionNotes } from "./answer/version-notes.ts";
 import type { Config } from "./config.ts";
 import { createDenseEmbedder } from "./embeddings/create-dense-embedder.ts";
 import { createTargets } from "./facts/targets.ts";
@@ -45,7 +47,13 @@ export async function createApp(
     // A fresh clone has an empty store: ingest the corpus folder before the first question.
     if ((await store.stats()).chunks === 0) {
       logger.info({ corpus: config.CORPUS_DIR }, "the store is empty: ingesting the corpus first");
-      const summary = await runIngest({ store, corpusDir: config.CORPUS_DIR, embedder, logger });
+      const summary = await runIngest({
+        store,
+        corpusDir: config.CORPUS_DIR,
+        embedder,
+        logger,
+        ocr: ocrOptionsFrom(config),
+      });
       logger.info({ summary }, "corpus ingested");
     }
     const abbreviations = loadAbbreviations();
@@ -95,20 +103,23 @@ export async function createApp(
           config.CHAT_MAX_CONCURRENCY,
         )
       : undefined;
-    const core = createAnswerer({
-      retriever,
-      conversations,
-      generative,
-      abbreviations,
-      facts,
-      logger,
-      options: {
-        topK: config.ANSWER_TOP_K,
-        ...(config.ANSWER_MIN_CONFIDENCE !== undefined
-          ? { minConfidence: config.ANSWER_MIN_CONFIDENCE }
-          : {}),
-      },
-    });
+    // An answer quoting a superseded document (or one not yet in effect) says so (migration 016).
+    const core = withVersionNotes(
+      createAnswerer({
+        retriever,
+        conversations,
+        generative,
+        abbreviations,
+        facts,
+        logger,
+        options: {
+          topK: config.ANSWER_TOP_K,
+          ...(config.ANSWER_MIN_CONFIDENCE !== undefined
+            ? { minConfidence: config.ANSWER_MIN_CONFIDENCE }
+            : {}),
+        },
+      }),
+    );
     // A chat model's answers vary from call to call: only extractive answers are kept.
     const answerer = generative
       ? core

@@ -102,6 +102,34 @@ export const configSchema = z
       emptyToUndefined,
       z.coerce.number().int().min(0).max(1_000_000).default(1_000),
     ),
+    // OCR of scanned PDF pages and .png/.jpg files (ingest/ocr/), offline with the Vietnamese model
+    // shipped by @tesseract.js-data/vie; off, such files are reported as unreadable.
+    OCR: z.preprocess(
+      emptyToUndefined,
+      z
+        .enum(["true", "false", "1", "0"])
+        .default("true")
+        .transform((v) => v === "true" || v === "1"),
+    ),
+    // Resolution a PDF page without text is rendered at for OCR: 300 is what scanners produce and
+    // what the accuracy figure in docs/evaluation.md was measured at.
+    OCR_DPI: z.preprocess(emptyToUndefined, z.coerce.number().int().min(72).max(600).default(300)),
+    // Voice questions (Telegram, Zalo): an OpenAI-compatible POST /v1/audio/transcriptions.
+    TRANSCRIPTION_BASE_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/ }).optional()),
+    TRANSCRIPTION_MODEL: z.preprocess(emptyToUndefined, z.string().default("whisper-1")),
+    TRANSCRIPTION_API_KEY: optionalString,
+    TRANSCRIPTION_MAX_SECONDS: z.preprocess(
+      emptyToUndefined,
+      z.coerce.number().int().min(1).max(3_600).default(60),
+    ),
+    TRANSCRIPTION_MAX_BYTES: z.preprocess(
+      emptyToUndefined,
+      z.coerce.number().int().min(1_024).max(26_214_400).default(2_097_152),
+    ),
+    TRANSCRIPTION_TIMEOUT_MS: z.preprocess(
+      emptyToUndefined,
+      z.coerce.number().int().min(100).max(600_000).default(30_000),
+    ),
     LOG_LEVEL: z.preprocess(
       emptyToUndefined,
       z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -291,6 +319,7 @@ export function configSecrets(config: Config): string[] {
   const secrets = [
     config.ADMIN_TOKEN,
     config.OPENAI_API_KEY,
+    config.TRANSCRIPTION_API_KEY,
     config.TELEGRAM_BOT_TOKEN,
     config.TELEGRAM_WEBHOOK_SECRET,
     config.ZALO_BOT_TOKEN,

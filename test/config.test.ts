@@ -15,6 +15,12 @@ describe("configuration", () => {
     });
   });
 
+  it("reads scans by OCR at 300 dpi, and leaves voice off until a transcription endpoint is set", () => {
+    expect(loadConfig({})).toMatchObject({ OCR: true, OCR_DPI: 300, TRANSCRIPTION_MODEL: "whisper-1" });
+    expect(loadConfig({}).TRANSCRIPTION_BASE_URL).toBeUndefined();
+    expect(loadConfig({ OCR: "false", OCR_DPI: "150" })).toMatchObject({ OCR: false, OCR_DPI: 150 });
+  });
+
   it("treats empty variables as unset", () => {
     const config = loadConfig({ DATABASE_URL: "", EMBEDDING_DIMENSIONS: " " });
     expect(config.DATABASE_URL).toBeUndefined();
@@ -28,6 +34,10 @@ describe("configuration", () => {
     [{ LOG_LEVEL: "loud" }, "LOG_LEVEL"],
     [{ OPENAI_BASE_URL: "not a url" }, "OPENAI_BASE_URL"],
     [{ EMBEDDINGS: "openai" }, "OPENAI_API_KEY"],
+    [{ OCR: "maybe" }, "OCR"],
+    [{ OCR_DPI: "1200" }, "OCR_DPI"],
+    [{ TRANSCRIPTION_BASE_URL: "whisper.local:8080" }, "TRANSCRIPTION_BASE_URL"],
+    [{ TRANSCRIPTION_MAX_SECONDS: "0" }, "TRANSCRIPTION_MAX_SECONDS"],
     [{ ADMIN_TOKEN: "short" }, "ADMIN_TOKEN"],
     [{ RETENTION_DAYS: "-1" }, "RETENTION_DAYS"],
   ])("rejects %o naming %s", (env, variable) => {

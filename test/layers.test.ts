@@ -13,7 +13,7 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const LAYERS: string[][] = [
   ["src/contract/"],
   ["src/text/", "src/config.ts", "src/logger.ts", "src/error-message.ts"],
-  ["src/store/", "src/embeddings/"],
+  ["src/store/", "src/embeddings/", "src/transcription/"],
   ["src/retrieval/", "src/facts/"],
   ["src/answer/", "src/quiz/", "src/study-pack/", "src/reliability/", "src/eval/", "src/stats/", "ingest/"],
   ["src/app.ts", "src/server/", "src/web/", "src/channels/", "src/cli/"],

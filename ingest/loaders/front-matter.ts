@@ -13,6 +13,14 @@ const textField = z
   .nullish()
   .transform((value) => (value == null ? undefined : String(value)));
 
+const dateField = z
+  .union([z.string(), z.date()])
+  .nullish()
+  .refine((value) => value == null || toIsoDate(value) !== undefined, {
+    message: 'must be a date such as "2026-01-15"',
+  })
+  .transform((value) => (value == null ? undefined : toIsoDate(value)));
+
 const frontMatterSchema = z.object({
   title: textField,
   url: z
@@ -21,13 +29,16 @@ const frontMatterSchema = z.object({
     .transform((value) => value ?? undefined),
   publisher: textField,
   author: textField,
-  published: z
-    .union([z.string(), z.date()])
+  published: dateField,
+  /** the day the document takes effect; before it, the documents it supersedes stay in force */
+  effective: dateField,
+  /** the documents it replaces: their paths in the corpus folder ("ke-hoach-2025.md") or titles */
+  supersedes: z
+    .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
     .nullish()
-    .refine((value) => value == null || toIsoDate(value) !== undefined, {
-      message: 'must be a date such as "2026-01-15"',
-    })
-    .transform((value) => (value == null ? undefined : toIsoDate(value))),
+    .transform((value) =>
+      value == null ? undefined : (Array.isArray(value) ? value : [value]).map((v) => v.trim()),
+    ),
 });
 
 export type FrontMatter = Partial<z.output<typeof frontMatterSchema>>;

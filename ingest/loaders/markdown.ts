@@ -21,6 +21,8 @@ export function loadMarkdown(bytes: Uint8Array): LoadedDocument {
     publisher: meta.publisher === undefined ? undefined : cleanText(meta.publisher),
     author: meta.author === undefined ? undefined : cleanText(meta.author),
     published: meta.published,
+    effective: meta.effective,
+    supersedes: meta.supersedes,
     blocks,
   });
 }

@@ -1,8 +1,9 @@
 import type { Answer, Citation } from "../contract/answer.ts";
+import { pageAndScanLabel } from "../contract/citation.ts";
 
-/** "[1] Title, Section (Publisher, 2026-03-02) https://…" */
+/** "[1] Title, Section, trang 12 (Publisher, 2026-03-02) https://…" */
 export function formatSource(c: Citation): string {
-  const where = [c.document, c.section].filter(Boolean).join(", ");
+  const where = [c.document, c.section, pageAndScanLabel(c)].filter(Boolean).join(", ");
   const who = [c.publisher, c.published].filter(Boolean).join(", ");
   return `[${c.n}] ${where}${who ? ` (${who})` : ""}${c.url ? ` ${c.url}` : ""}`;
 }

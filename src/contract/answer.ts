@@ -12,6 +12,15 @@ export interface Citation {
   publisher?: string;
   /** ISO date YYYY-MM-DD when known */
   published?: string;
+  /** the first and last page of the quoted passage, for a PDF or a scan */
+  pages?: { first: number; last: number };
+  /** the document was read by OCR from page images: its text may differ from the original */
+  scanned?: boolean;
+  /**
+   * Present only when the quoted document is not in force today: superseded by another (front
+   * matter `supersedes`), or taking effect later (`effective`).
+   */
+  notInForce?: { effective?: string; supersededBy?: { document: string; effective?: string } };
   /** an exact substring of the passage's stored text */
   quote: string;
   chunkId: string;

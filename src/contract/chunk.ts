@@ -18,4 +18,12 @@ export interface Chunk {
   end: number;
   sentences: ChunkSentence[];
   words: number;
+  /** the pages of a PDF or scan the passage was read from (absent for formats without pages) */
+  pages?: PageSpan;
+}
+
+/** First and last 1-based page of a passage: equal when it sits on one page. */
+export interface PageSpan {
+  first: number;
+  last: number;
 }

@@ -1,4 +1,5 @@
 import type { Citation } from "../contract/answer.ts";
+import { pageAndScanLabel } from "../contract/citation.ts";
 import { excerptAround } from "./excerpt.ts";
 import { describeTarget, type Target, type TargetList } from "./targets.ts";
 
@@ -17,9 +18,10 @@ export function targetExcerpt(t: Target, maxChars = 160): string {
   return excerptAround(t.citation.quote, Math.max(0, at), Math.max(0, at) + t.value.length, maxChars);
 }
 
-/** "Title › Section" of a citation. */
-export function whereWritten(c: Pick<Citation, "document" | "section">): string {
-  return c.section ? `${c.document} › ${c.section}` : c.document;
+/** "Title › Section" of a citation, with its pages when it has some: "Title › Section, trang 12". */
+export function whereWritten(c: Pick<Citation, "document" | "section" | "pages" | "scanned">): string {
+  const pages = pageAndScanLabel(c);
+  return `${c.section ? `${c.document} › ${c.section}` : c.document}${pages ? `, ${pages}` : ""}`;
 }
 
 /** The documents cited, once each, with publisher, date and link. */

@@ -41,6 +41,7 @@ export function factCitation(fact: StoredFact, n: number): Citation {
     text: fact.quote,
     document: fact.document,
     headingPath: fact.headingPath,
+    ...(fact.pages ? { pages: fact.pages } : {}),
   };
   return toCitation(n, passage, fact.quote);
 }
@@ -91,8 +92,11 @@ export interface TargetsDeps {
 export function createTargets({ facts }: TargetsDeps) {
   async function matching(keyword: Keyword): Promise<StoredFact[]> {
     const rows = await facts.list(keyword.folded);
-    return rows.filter((f) =>
-      matchesKeyword([f.value, f.counts, f.qualifier ?? "", f.period ?? "", f.context].join(" "), keyword),
+    return rows.filter(
+      (f) =>
+        // The figures in force: not those of a superseded version, nor of one not yet in effect.
+        f.document.inForce !== false &&
+        matchesKeyword([f.value, f.counts, f.qualifier ?? "", f.period ?? "", f.context].join(" "), keyword),
     );
   }
 
@@ -100,6 +104,7 @@ export function createTargets({ facts }: TargetsDeps) {
     /**
      * The targets, in document order, whose figure, counted thing, qualifier, period or clause holds
      * every word of `keyword` (all of them without one). The ones whose counted thing matches come first.
+     * Only documents in force count (migration 016): a superseded plan's figures are not targets.
      */
     async list(keyword = ""): Promise<TargetList> {
       const parsed = parseKeyword(keyword, { dropQuestionWords: true });

@@ -6,6 +6,7 @@ import { scrubSecrets } from "../answer/chat-model.ts";
 import { extractJsonObject } from "../answer/generative.ts";
 import { sectionLabel, toCitation } from "../contract/citation.ts";
 import { errorMessage } from "../error-message.ts";
+import { whereWritten } from "../facts/format-targets.ts";
 import type { Logger } from "../logger.ts";
 import type { ListedPassage } from "../store/passage-list.ts";
 import { normalizeText } from "../text/normalize-vietnamese.ts";
@@ -138,7 +139,7 @@ function checkQuestion(
   const order = shuffled([0, 1, 2, 3], seededRandom(hashSeed(seed, "model", index, q.question)));
   const shown = order.map((i) => options[i] as string);
   const citation = toCitation(1, passage, sentence);
-  const where = citation.section ? `${citation.document} › ${citation.section}` : citation.document;
+  const where = whereWritten(citation);
   return {
     id: questionId("generated", passage.chunkId, `${q.question}|${correct}`),
     kind: "generated",

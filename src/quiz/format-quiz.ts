@@ -1,3 +1,4 @@
+import { whereWritten } from "../facts/format-targets.ts";
 import { syllables } from "../text/tokenize.ts";
 import { answerExcerpt } from "./offline-quiz.ts";
 import { DIFFICULTY_LABEL, type Quiz, type QuizQuestion } from "./types.ts";
@@ -43,7 +44,7 @@ export function formatQuizAnswerText(q: QuizQuestion, chosen?: number): string {
         ? `✅ Đúng! Đáp án: ${right}`
         : `❌ Chưa đúng (bạn chọn ${LETTERS[chosen] ?? "?"}). Đáp án: ${right}`;
   const c = q.citation;
-  const where = c.section ? `${c.document} › ${c.section}` : c.document;
+  const where = whereWritten(c);
   const url = httpUrl(c.url);
   return [
     verdict,

@@ -1,6 +1,7 @@
 import type { Citation } from "../contract/answer.ts";
 import { toCitation } from "../contract/citation.ts";
 import { excerptAround, shorten } from "../facts/excerpt.ts";
+import { whereWritten } from "../facts/format-targets.ts";
 import type { StoredFact } from "../store/fact-store.ts";
 import type { ListedPassage } from "../store/passage-list.ts";
 import { type Keyword, matchesKeyword } from "../text/keyword-match.ts";
@@ -28,7 +29,7 @@ export const MAX_QUESTION_CHARS = 300;
 export const MAX_OPTION_CHARS = 100;
 const FILL = "Điền vào chỗ trống: ";
 
-type Source = Pick<ListedPassage, "chunkId" | "text" | "headingPath" | "document">;
+type Source = Pick<ListedPassage, "chunkId" | "text" | "headingPath" | "pages" | "document">;
 
 export interface QuizCandidate {
   kind: QuizKind;
@@ -263,6 +264,7 @@ function factCandidates(facts: readonly StoredFact[]): QuizCandidate[] {
         chunkId: fact.chunkId,
         text: fact.quote,
         headingPath: fact.headingPath,
+        ...(fact.pages ? { pages: fact.pages } : {}),
         document: fact.document,
       },
       // The figure's own clause, not the whole sentence: "đột phá" is not about the 11% beside it.
@@ -374,6 +376,7 @@ function enumerationCandidates(facts: readonly StoredFact[]): {
           chunkId: fact.chunkId,
           text: fact.quote,
           headingPath: fact.headingPath,
+          ...(fact.pages ? { pages: fact.pages } : {}),
           document: fact.document,
         },
         topicText: `${fact.counts} ${fact.context} ${items.map((i) => i.text).join(" ")} ${fact.headingPath.join(" ")}`,
@@ -526,7 +529,7 @@ export function answerExcerpt(quote: string, answer: string, maxChars = 220): st
 
 function explanationFor(c: QuizCandidate, citation: Citation): string {
   const excerpt = answerExcerpt(c.quote, c.answer);
-  const where = citation.section ? `${citation.document} › ${citation.section}` : citation.document;
+  const where = whereWritten(citation);
   return `Đáp án: ${c.answer}. Tài liệu viết: “${excerpt}” (${where})`;
 }
 

@@ -1,3 +1,4 @@
+import type { DocumentRef } from "../contract/document.ts";
 import type { Logger } from "../logger.ts";
 import type { Retriever } from "../retrieval/retriever.ts";
 import type { Queryable } from "../store/database.ts";
@@ -49,12 +50,13 @@ export function createQuizzes({ db, facts, chat, retriever, logger }: QuizzesDep
       const count = Math.min(MAX_QUIZ_COUNT, Math.max(1, Math.trunc(request.count ?? DEFAULT_QUIZ_COUNT)));
       const seed = Math.trunc(request.seed ?? 1);
       const words = topic.folded.filter((t) => /^[a-z]+$/.test(t));
+      // Only documents in force (migration 016): a quiz does not teach a superseded plan's figures.
       const [allFacts, onTopic, sample] = await Promise.all([
-        facts.list(),
+        facts.list().then(inForce),
         // The folded-text pre-filter takes words; numbers are matched on the sentences.
-        words.length > 0 ? listPassages(db, { folded: words, limit: MAX_PASSAGES, seed }) : [],
+        words.length > 0 ? listPassages(db, { folded: words, limit: MAX_PASSAGES, seed }).then(inForce) : [],
         // Distractors for lists, mottos and definitions come from the rest of the corpus too.
-        listPassages(db, { limit: MAX_PASSAGES, seed }),
+        listPassages(db, { limit: MAX_PASSAGES, seed }).then(inForce),
       ]);
       const known = new Set(onTopic.map((p) => p.chunkId));
       const passages = [...onTopic, ...sample.filter((p) => !known.has(p.chunkId))];
@@ -75,3 +77,8 @@ export function createQuizzes({ db, facts, chat, retriever, logger }: QuizzesDep
 }
 
 export type Quizzes = ReturnType<typeof createQuizzes>;
+
+/** The rows whose document is in force today (not superseded, in effect). */
+function inForce<T extends { document: DocumentRef }>(rows: T[]): T[] {
+  return rows.filter((r) => r.document.inForce !== false);
+}

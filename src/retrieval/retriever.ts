@@ -1,6 +1,13 @@
+import type { PageSpan } from "../contract/chunk.ts";
 import type { DocumentRef } from "../contract/document.ts";
 import type { DenseEmbedder } from "../embeddings/types.ts";
-import { denseCast, toDocumentRef } from "../store/corpus-store.ts";
+import {
+  type DocumentRow,
+  denseCast,
+  type PageColumns,
+  pagesOf,
+  toDocumentRef,
+} from "../store/corpus-store.ts";
 import type { Queryable } from "../store/database.ts";
 import { idf, TERM_SPACE, termId } from "../text/bm25.ts";
 import { normalizeInline } from "../text/normalize-vietnamese.ts";
@@ -30,6 +37,8 @@ export interface RetrievedPassage {
   sentences: PassageSentence[];
   start: number;
   end: number;
+  /** absent for formats without pages */
+  pages?: PageSpan;
   document: PassageDocument;
 }
 
@@ -129,6 +138,11 @@ const withFields = (ranked: string) => `
          (SELECT avgdl_used FROM corpus_stats) AS avgdl
     FROM (${ranked}) l JOIN chunks c ON c.id = l.id JOIN documents d ON d.id = c.document_id
    ORDER BY l.distance, l.id`;
+
+/** How a passage of a document not in force ranks: as if it scored this share of its score. */
+export const NOT_IN_FORCE_WEIGHT = 0.5;
+/** Candidates looked at (k × this) for passages in force to take the place of ones not in force. */
+const VERSION_DEPTH = 3;
 
 export interface RetrieverDeps {
   db: Queryable;
@@ -383,24 +397,24 @@ export function createRetriever({
 
   async function load(ids: string[]): Promise<Map<string, Omit<RetrievedPassage, "score" | "bm25">>> {
     if (ids.length === 0) return new Map();
-    const rows = await db.query<{
-      id: string;
-      ordinal: number;
-      heading_path: string[];
-      text: string;
-      sentences: PassageSentence[];
-      start_offset: number;
-      end_offset: number;
-      document_id: number;
-      path: string;
-      title: string;
-      url: string | null;
-      publisher: string | null;
-      published: string | null;
-    }>(
-      `SELECT c.id, c.ordinal, c.heading_path, c.text, c.sentences, c.start_offset, c.end_offset,
-              d.id AS document_id, d.path, d.title, d.url, d.publisher, d.published::text AS published
-         FROM chunks c JOIN documents d ON d.id = c.document_id WHERE c.id = ANY($1::text[])`,
+    const rows = await db.query<
+      {
+        id: string;
+        ordinal: number;
+        heading_path: string[];
+        text: string;
+        sentences: PassageSentence[];
+        start_offset: number;
+        end_offset: number;
+      } & PageColumns &
+        DocumentRow
+    >(
+      `SELECT c.id, c.ordinal, c.heading_path, c.text, c.sentences, c.start_offset, c.end_offset, c.page_start,
+              c.page_end, d.id AS document_id, d.path, d.title, d.url, d.publisher,
+              d.published::text AS published, d.scanned, d.effective::text AS effective, v.in_force,
+              v.superseded_by, v.superseded_from::text AS superseded_from
+         FROM chunks c JOIN documents d ON d.id = c.document_id JOIN document_versions v ON v.id = d.id
+        WHERE c.id = ANY($1::text[])`,
       [ids],
     );
     return new Map(
@@ -414,10 +428,42 @@ export function createRetriever({
           sentences: r.sentences,
           start: r.start_offset,
           end: r.end_offset,
+          ...pagesOf(r),
           document: toDocumentRef(r),
         },
       ]),
     );
+  }
+
+  /**
+   * The top `k`, passages of documents in force first: a passage of a superseded document (or of
+   * one whose `effective` day is still to come, migration 016) ranks as if it scored
+   * NOT_IN_FORCE_WEIGHT of its score, so the version in force wins when both say much the same,
+   * and the old one still answers what only it covers. Only when such a passage is in the top
+   * `k` are the next candidates loaded to take its place; a corpus without versions pays nothing.
+   * The scores returned are the weighted ones, and so is such a passage's `bm25`, so that both
+   * stay in the order of the passages (the answerer reads the first passage as the best and
+   * compares the others' BM25 with it).
+   */
+  async function inForceFirst(
+    ranked: { id: string; score: number }[],
+    k: number,
+    passages: Map<string, Omit<RetrievedPassage, "score" | "bm25">>,
+  ): Promise<{ id: string; score: number }[]> {
+    const top = ranked.slice(0, k);
+    if (!top.some((r) => passages.get(r.id)?.document.inForce === false)) return top;
+    const more = ranked.slice(k, VERSION_DEPTH * k);
+    for (const [id, passage] of await load(more.map((r) => r.id))) passages.set(id, passage);
+    const weight = ({ id, score }: { id: string; score: number }) =>
+      passages.get(id)?.document.inForce !== false
+        ? score
+        : score >= 0
+          ? score * NOT_IN_FORCE_WEIGHT
+          : score / NOT_IN_FORCE_WEIGHT;
+    return [...top, ...more]
+      .map((r) => ({ id: r.id, score: weight(r) }))
+      .sort((a, b) => b.score - a.score)
+      .slice(0, k);
   }
 
   return {
@@ -442,19 +488,55 @@ export function createRetriever({
           { list: lex, weight: ranking.fusion.lexical },
           { list: den, weight: ranking.fusion.dense },
         ]);
-      ranked = ranked.slice(0, k);
-      const passages = await load(ranked.map((r) => r.id));
-      return {
-        question,
-        searched,
-        terms,
-        passages: ranked.flatMap((r) => {
-          const p = passages.get(r.id);
-          return p ? [{ ...p, score: r.score, bm25: bm25.get(r.id) ?? 0 }] : [];
-        }),
-      };
+      const passages = await load(ranked.slice(0, k).map((r) => r.id));
+      ranked = await inForceFirst(ranked, k, passages);
+      const found = ranked.flatMap((r) => {
+        const p = passages.get(r.id);
+        if (!p) return [];
+        const raw = bm25.get(r.id) ?? 0;
+        // Weighted as its rank was (inForceFirst), so the answerer's features agree with the order.
+        return [
+          { ...p, score: r.score, bm25: p.document.inForce === false ? raw * NOT_IN_FORCE_WEIGHT : raw },
+        ];
+      });
+      return { question, searched, terms, passages: withoutRestatedVersions(found) };
     },
   };
 }
 
 export type Retriever = ReturnType<typeof createRetriever>;
+
+/** Share of the shorter sentence's syllables the two share, past which one restates the other. */
+const RESTATED_OVERLAP = 0.7;
+
+/**
+ * The passages, with each sentence of a document not in force that a passage in force among them
+ * restates (the same sentence, perhaps with another figure: "8 tuyến" in the superseded plan,
+ * "12 tuyến" in the one in force) marked as not to be quoted (`caption`: searchable, never quoted
+ * as a fact). Versions of a document repeat most of their sentences; without this the answer
+ * could quote the old figure next to, or before, the one in force. A sentence only the old
+ * version has stays quotable, and the answer then says the document was superseded.
+ */
+export function withoutRestatedVersions<T extends Pick<RetrievedPassage, "text" | "sentences" | "document">>(
+  passages: T[],
+): T[] {
+  if (!passages.some((p) => p.document.inForce === false)) return passages;
+  const sentenceSets = (p: T) => p.sentences.map((s) => new Set(syllables(p.text.slice(s.start, s.end))));
+  const inForce = passages.filter((p) => p.document.inForce !== false).flatMap(sentenceSets);
+  const restated = (words: Set<string>) =>
+    words.size > 0 &&
+    inForce.some((other) => {
+      let shared = 0;
+      for (const w of words) if (other.has(w)) shared++;
+      return shared / Math.min(words.size, other.size) >= RESTATED_OVERLAP;
+    });
+  return passages.map((p) => {
+    if (p.document.inForce !== false) return p;
+    const sets = sentenceSets(p);
+    if (!sets.some(restated)) return p;
+    return {
+      ...p,
+      sentences: p.sentences.map((s, i) => (restated(sets[i] as Set<string>) ? { ...s, caption: true } : s)),
+    };
+  });
+}

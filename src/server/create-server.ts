@@ -189,6 +189,7 @@ export function createServer({ answerer, store, logger, web, study, stats, answe
         published: d.published ?? null,
         url: d.url ?? null,
         passages: d.chunkCount,
+        scanned: d.scanned,
       })),
     });
   });

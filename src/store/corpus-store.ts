@@ -1,5 +1,5 @@
 import pgvector from "pgvector";
-import type { Chunk } from "../contract/chunk.ts";
+import type { Chunk, PageSpan } from "../contract/chunk.ts";
 import type { DocumentRef } from "../contract/document.ts";
 import {
   passageSparsevec,
@@ -18,6 +18,12 @@ export interface DocumentMeta {
   author?: string;
   /** ISO date, YYYY-MM-DD */
   published?: string;
+  /** read by OCR from page images (stored: citations say so) */
+  scanned?: boolean;
+  /** ISO date it takes effect (front matter `effective`); absent: in force since it was issued */
+  effective?: string;
+  /** the documents it replaces once in force, by path or title (front matter `supersedes`) */
+  supersedes?: string[];
 }
 
 export interface DocumentInput extends DocumentMeta {
@@ -29,6 +35,8 @@ export interface DocumentInput extends DocumentMeta {
 
 export interface StoredDocument extends DocumentMeta {
   id: number;
+  /** read by OCR (migration 015) */
+  scanned: boolean;
   path: string;
   contentHash: string;
   chunkCount: number;
@@ -62,6 +70,8 @@ export interface PassageText {
   headingPath: string[];
   text: string;
   sentences: { start: number; end: number; caption: boolean }[];
+  /** absent for formats without pages */
+  pages?: PageSpan;
 }
 
 export interface PassageView {
@@ -79,6 +89,12 @@ export interface DocumentRow {
   url: string | null;
   publisher: string | null;
   published: string | null;
+  scanned: boolean;
+  /** documents.effective and the document_versions view (migration 016) */
+  effective: string | null;
+  in_force: boolean;
+  superseded_by: string | null;
+  superseded_from: string | null;
 }
 
 /** The document a passage belongs to, with SQL nulls turned into absent fields. */
@@ -90,7 +106,29 @@ export function toDocumentRef(r: DocumentRow): DocumentRef {
     url: r.url ?? undefined,
     publisher: r.publisher ?? undefined,
     published: r.published ?? undefined,
+    ...(r.scanned ? { scanned: true } : {}),
+    ...(r.effective ? { effective: r.effective } : {}),
+    ...(r.in_force === false ? { inForce: false } : {}),
+    ...(r.superseded_by
+      ? {
+          supersededBy: {
+            title: r.superseded_by,
+            ...(r.superseded_from ? { effective: r.superseded_from } : {}),
+          },
+        }
+      : {}),
   };
+}
+
+/** A chunks row's pages (migration 015), NULL for formats without pages. */
+export interface PageColumns {
+  page_start: number | null;
+  page_end: number | null;
+}
+
+/** `{ pages }` for a passage read from a PDF or a scan, `{}` otherwise: spread into a passage. */
+export function pagesOf(r: PageColumns): { pages?: PageSpan } {
+  return r.page_start === null ? {} : { pages: { first: r.page_start, last: r.page_end ?? r.page_start } };
 }
 
 /**
@@ -185,6 +223,9 @@ async function batchRows(
     publisher: d.publisher ?? null,
     author: d.author ?? null,
     published: d.published ?? null,
+    scanned: d.scanned === true,
+    effective: d.effective ?? null,
+    supersedes: d.supersedes ?? [],
     content_hash: d.contentHash,
     body: d.body,
   }));
@@ -203,6 +244,8 @@ async function batchRows(
         start_offset: chunk.start,
         end_offset: chunk.end,
         sentences: chunk.sentences,
+        page_start: chunk.pages?.first ?? null,
+        page_end: chunk.pages?.last ?? null,
         length: c.length,
         terms: termArrayLiteral(c.ids),
         lexical: passageSparsevec(c, avgdl, MAX_LEXICAL_TERMS),
@@ -309,19 +352,21 @@ export function createCorpusStore(db: Database) {
          ON CONFLICT (term) DO UPDATE SET df = term_stats.df + EXCLUDED.df`;
     await tx.query(
       `WITH docs AS (
-         INSERT INTO documents (path, title, url, publisher, author, published, content_hash, body)
-         SELECT d.path, d.title, d.url, d.publisher, d.author, d.published::date, d.content_hash, d.body
+         INSERT INTO documents (path, title, url, publisher, author, published, scanned, effective, supersedes,
+                                content_hash, body)
+         SELECT d.path, d.title, d.url, d.publisher, d.author, d.published::date, d.scanned, d.effective::date,
+                ARRAY(SELECT jsonb_array_elements_text(d.supersedes)), d.content_hash, d.body
            FROM jsonb_to_recordset($1::jsonb) AS d(path text, title text, url text, publisher text, author text,
-                published text, content_hash text, body text)
+                published text, scanned boolean, effective text, supersedes jsonb, content_hash text, body text)
          RETURNING id, path
        ), passages AS (
          INSERT INTO chunks (id, document_id, ordinal, heading_path, text, folded, start_offset, end_offset,
-                             sentences, length, terms, lexical)
+                             sentences, page_start, page_end, length, terms, lexical)
          SELECT r.id, docs.id, r.ordinal, r.heading_path, r.text, r.folded, r.start_offset, r.end_offset,
-                r.sentences, r.length, r.terms::int[], r.lexical::sparsevec
+                r.sentences, r.page_start, r.page_end, r.length, r.terms::int[], r.lexical::sparsevec
            FROM jsonb_to_recordset($2::jsonb) AS r(path text, id text, ordinal int, heading_path jsonb, text text,
-                folded text, start_offset int, end_offset int, sentences jsonb, length int, terms text,
-                lexical text)
+                folded text, start_offset int, end_offset int, sentences jsonb, page_start int, page_end int,
+                length int, terms text, lexical text)
            JOIN docs ON docs.path = r.path
        ), frequencies AS (
          ${frequencies}
@@ -356,11 +401,12 @@ export function createCorpusStore(db: Database) {
         publisher: string | null;
         author: string | null;
         published: string | null;
+        scanned: boolean;
         content_hash: string;
         chunk_count: number;
         ingested_at: string;
       }>(
-        `SELECT d.id, d.path, d.title, d.url, d.publisher, d.author, d.published::text AS published,
+        `SELECT d.id, d.path, d.title, d.url, d.publisher, d.author, d.published::text AS published, d.scanned,
                 d.content_hash, d.ingested_at::text AS ingested_at,
                 (SELECT count(*)::int FROM chunks c WHERE c.document_id = d.id) AS chunk_count
            FROM documents d ORDER BY d.path`,
@@ -373,6 +419,7 @@ export function createCorpusStore(db: Database) {
         publisher: r.publisher ?? undefined,
         author: r.author ?? undefined,
         published: r.published ?? undefined,
+        scanned: r.scanned,
         contentHash: r.content_hash,
         chunkCount: r.chunk_count,
         ingestedAt: r.ingested_at,
@@ -566,14 +613,22 @@ export function createCorpusStore(db: Database) {
         url: string | null;
         publisher: string | null;
         published: string | null;
+        scanned: boolean;
+        page_start: number | null;
+        page_end: number | null;
+        effective: string | null;
+        in_force: boolean;
+        superseded_by: string | null;
+        superseded_from: string | null;
         role: "self" | "previous" | "next";
       }>(
         `WITH target AS (SELECT document_id, ordinal FROM chunks WHERE id = $1)
-         SELECT c.id, c.ordinal, c.heading_path, c.text, c.sentences, d.id AS document_id, d.path, d.title, d.url,
-                d.publisher, d.published::text AS published,
+         SELECT c.id, c.ordinal, c.heading_path, c.text, c.sentences, c.page_start, c.page_end, d.id AS document_id,
+                d.path, d.title, d.url, d.publisher, d.published::text AS published, d.scanned,
+                d.effective::text AS effective, v.in_force, v.superseded_by, v.superseded_from::text AS superseded_from,
                 CASE WHEN c.ordinal = t.ordinal THEN 'self' WHEN c.ordinal < t.ordinal THEN 'previous' ELSE 'next' END AS role
            FROM target t JOIN chunks c ON c.document_id = t.document_id AND c.ordinal BETWEEN t.ordinal - 1 AND t.ordinal + 1
-           JOIN documents d ON d.id = c.document_id
+           JOIN documents d ON d.id = c.document_id JOIN document_versions v ON v.id = d.id
           ORDER BY c.ordinal`,
         [chunkId],
       );
@@ -583,6 +638,7 @@ export function createCorpusStore(db: Database) {
         headingPath: r.heading_path,
         text: r.text,
         sentences: r.sentences,
+        ...pagesOf(r),
       });
       const self = rows.find((r) => r.role === "self");
       if (!self) return undefined;

@@ -1,6 +1,7 @@
+import type { PageSpan } from "../contract/chunk.ts";
 import type { DocumentRef } from "../contract/document.ts";
 import type { FactKind } from "../text/extract-facts.ts";
-import { type DocumentRow, toDocumentRef } from "./corpus-store.ts";
+import { type DocumentRow, type PageColumns, pagesOf, toDocumentRef } from "./corpus-store.ts";
 import type { Database } from "./database.ts";
 import { FACTS_VERSION, type FactSourceChunk } from "./document-facts.ts";
 import { factsJsonFor, insertFacts } from "./fact-rows.ts";
@@ -27,10 +28,12 @@ export interface StoredFact {
   phraseEnd: number;
   context: string;
   headingPath: string[];
+  /** the pages of the fact's passage, for a PDF or a scan */
+  pages?: PageSpan;
   document: DocumentRef;
 }
 
-interface FactDbRow extends DocumentRow {
+interface FactDbRow extends DocumentRow, PageColumns {
   id: number;
   chunk_id: string;
   position: number;
@@ -49,9 +52,11 @@ interface FactDbRow extends DocumentRow {
 }
 
 const SELECT = `SELECT f.id, f.chunk_id, f.position, f.value, f.kind, f.amount, f.counts, f.qualifier, f.period,
-       f.quote, f.value_start, f.value_end, f.phrase_end, f.context, c.heading_path,
-       d.id AS document_id, d.path, d.title, d.url, d.publisher, d.published::text AS published
-  FROM facts f JOIN chunks c ON c.id = f.chunk_id JOIN documents d ON d.id = c.document_id`;
+       f.quote, f.value_start, f.value_end, f.phrase_end, f.context, c.heading_path, c.page_start, c.page_end,
+       d.id AS document_id, d.path, d.title, d.url, d.publisher, d.published::text AS published, d.scanned,
+       d.effective::text AS effective, v.in_force, v.superseded_by, v.superseded_from::text AS superseded_from
+  FROM facts f JOIN chunks c ON c.id = f.chunk_id JOIN documents d ON d.id = c.document_id
+  JOIN document_versions v ON v.id = d.id`;
 
 function toFact(r: FactDbRow): StoredFact {
   return {
@@ -70,6 +75,7 @@ function toFact(r: FactDbRow): StoredFact {
     phraseEnd: r.phrase_end,
     context: r.context,
     headingPath: r.heading_path,
+    ...pagesOf(r),
     document: toDocumentRef(r),
   };
 }

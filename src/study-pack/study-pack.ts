@@ -1,5 +1,5 @@
 import type { Citation } from "../contract/answer.ts";
-import { toCitation } from "../contract/citation.ts";
+import { pageAndScanLabel, toCitation } from "../contract/citation.ts";
 import { capitalize } from "../facts/format-targets.ts";
 import { describeTarget, qualifiedValue, type Target, type Targets } from "../facts/targets.ts";
 import { answerExcerpt, definitionParts, enumerationItems } from "../quiz/offline-quiz.ts";
@@ -176,7 +176,9 @@ export function createStudyPacks({ db, retriever, facts, targets, quizzes, stats
   /** The whole corpus: sentences that state a figure, a motto or a definition, in reading order. */
   async function corpusKeyPoints(allFacts: readonly StoredFact[]): Promise<SentenceSource[]> {
     const factSentences = new Set(allFacts.map((f) => `${f.chunkId}\n${f.quote}`));
-    const sentences = sentencesOf(await listPassages(db, { limit: 400 }));
+    const passages = await listPassages(db, { limit: 400 });
+    // A superseded version's sentences are not key points (migration 016).
+    const sentences = sentencesOf(passages.filter((p) => p.document.inForce !== false));
     return sentences
       .filter(
         (s) =>
@@ -261,7 +263,8 @@ export function createStudyPacks({ db, retriever, facts, targets, quizzes, stats
       const topicText = keyword.folded.length > 0 ? keyword.text : "";
       const seed = options.seed ?? 1;
       const registry = citationRegistry();
-      const allFacts = await facts.list();
+      // The figures of documents in force, as in the targets list (migration 016).
+      const allFacts = (await facts.list()).filter((f) => f.document.inForce !== false);
 
       const sentences = topicText ? await topicKeyPoints(keyword) : await corpusKeyPoints(allFacts);
       const keyPoints = sentences.map((s) => ({
@@ -428,11 +431,17 @@ function renderMarkdown(p: {
     const meta = [c.publisher, viDate(c.published)].filter(Boolean).join(", ");
     const url = c.url && /^https?:\/\//i.test(c.url) ? ` <${c.url}>` : "";
     lines.push(
-      `**[${c.n}]** ${e(c.document)}${c.section ? ` › ${e(c.section)}` : ""}${meta ? ` (${e(meta)})` : ""}.${url}`,
+      `**[${c.n}]** ${e(c.document)}${c.section ? ` › ${e(c.section)}` : ""}${where(c)}${meta ? ` (${e(meta)})` : ""}.${url}`,
       "",
       `> “${e(c.quote)}”`,
       "",
     );
   }
   return lines.join("\n");
+}
+
+/** ", trang 12 (văn bản quét)" after a source's section, when it has pages or was scanned. */
+function where(c: Citation): string {
+  const label = pageAndScanLabel(c);
+  return label ? `, ${label}` : "";
 }

@@ -1,6 +1,6 @@
 /**
- * A real HTTP server that speaks enough of the OpenAI protocol (embeddings, chat completions) for
- * tests: the machine has no internet, and mocking client classes would not exercise the SDK's
+ * A real HTTP server that speaks enough of the OpenAI protocol (embeddings, chat completions,
+ * audio transcriptions) for tests: the machine has no internet, and mocking client classes would not exercise the SDK's
  * URL building, headers, base64 decoding, error mapping and retries, which are what break in
  * production against OpenAI, Ollama or vLLM.
  */
@@ -57,7 +57,20 @@ export interface OpenAIServerOptions {
   ignoreDimensions?: boolean;
   /** The vector of one input text (default fakeEmbedding): a deterministic "model" built for a test. */
   embed?: (text: string, dimensions: number) => number[];
+  /** The words heard in an uploaded audio file (default DEFAULT_TRANSCRIPT). */
+  transcribe?: (audio: TranscriptionUpload) => string | Promise<string>;
 }
+
+/** What `POST /v1/audio/transcriptions` received: the multipart fields and the file. */
+export interface TranscriptionUpload {
+  model: string;
+  language?: string;
+  fileName: string;
+  mimeType: string;
+  bytes: Buffer;
+}
+
+export const DEFAULT_TRANSCRIPT = "Hà Nội đặt mục tiêu tăng trưởng kinh tế bao nhiêu?";
 
 export interface FailOptions {
   /** Response headers of the failure; default `retry-after: 0` and `retry-after-ms: 1` so retries are fast. */
@@ -271,20 +284,60 @@ export async function startOpenAIServer(options: OpenAIServerOptions = {}): Prom
     res.end("data: [DONE]\n\n");
   }
 
-  async function readBody(req: IncomingMessage): Promise<string> {
+  /**
+   * The multipart form of a transcription request, read as the real API reads it: a `file` part
+   * with a file name, and a `model` field. Whisper servers refuse a request without either.
+   */
+  async function readUpload(req: IncomingMessage, raw: Buffer): Promise<TranscriptionUpload> {
+    const type = req.headers["content-type"] ?? "";
+    if (!type.startsWith("multipart/form-data")) {
+      throw new HttpError(400, "Content-Type must be multipart/form-data");
+    }
+    const form = await new Response(raw, { headers: { "content-type": type } }).formData();
+    const file = form.get("file");
+    const model = form.get("model");
+    if (!(file instanceof Blob) || !("name" in file)) throw new HttpError(400, "'file' is required");
+    if (typeof model !== "string" || !model) throw new HttpError(400, "'model' is required");
+    const language = form.get("language");
+    return {
+      model,
+      ...(typeof language === "string" ? { language } : {}),
+      fileName: String(file.name),
+      mimeType: file.type,
+      bytes: Buffer.from(await file.arrayBuffer()),
+    };
+  }
+
+  async function handleTranscription(res: ServerResponse, upload: TranscriptionUpload) {
+    if (upload.bytes.length === 0) throw new HttpError(400, "The audio file is empty.");
+    const text = await (options.transcribe ?? (() => DEFAULT_TRANSCRIPT))(upload);
+    sendJson(res, 200, { text });
+  }
+
+  async function readBody(req: IncomingMessage): Promise<Buffer> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks).toString("utf8");
+    return Buffer.concat(chunks);
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const path = (req.url ?? "/").split("?")[0] ?? "/";
     const raw = await readBody(req);
+    const transcription = req.method === "POST" && path === "/v1/audio/transcriptions";
     let body: unknown;
     let badJson = false;
-    if (raw.length > 0) {
+    let upload: TranscriptionUpload | undefined;
+    if (transcription) {
+      upload = await readUpload(req, raw).catch((error: unknown) => {
+        requests.push({ method: "POST", path, headers: req.headers, body: undefined });
+        throw error;
+      });
+      // Recorded without the audio itself: its size says enough.
+      const { bytes, ...fields } = upload;
+      body = { ...fields, size: bytes.length };
+    } else if (raw.length > 0) {
       try {
-        body = JSON.parse(raw);
+        body = JSON.parse(raw.toString("utf8"));
       } catch {
         badJson = true;
       }
@@ -312,6 +365,7 @@ export async function startOpenAIServer(options: OpenAIServerOptions = {}): Prom
     if (badJson) throw new HttpError(400, "We could not parse the JSON body of your request.");
     if (req.method === "POST" && path === "/v1/embeddings") return handleEmbeddings(res, body);
     if (req.method === "POST" && path === "/v1/chat/completions") return handleChat(res, body);
+    if (upload) return handleTranscription(res, upload);
     throw new HttpError(404, `Invalid URL (${req.method} ${path})`);
   }
 

@@ -180,6 +180,29 @@ export function documentMessage(
   } as Update;
 }
 
+/** A voice message as Telegram sends it: OGG/Opus, its length in seconds, its size in bytes. */
+export function voiceMessage(
+  options: { from?: User; seconds?: number; size?: number; group?: boolean } = {},
+): Update {
+  const from = options.from ?? LAN;
+  return {
+    update_id: nextUpdateId++,
+    message: {
+      message_id: nextMessageId++,
+      date: now(),
+      chat: options.group ? GROUP : privateChat(from),
+      from,
+      voice: {
+        file_id: `AwACAgUAAxkBAAI${nextUpdateId}`,
+        file_unique_id: `AgADv${nextUpdateId}`,
+        duration: options.seconds ?? 4,
+        mime_type: "audio/ogg",
+        file_size: options.size ?? 9_600,
+      },
+    },
+  } as Update;
+}
+
 export function stickerMessage(from: User = LAN): Update {
   return {
     update_id: nextUpdateId++,

@@ -60,6 +60,10 @@ export const stickerEvent = (options: EventOptions = {}) =>
     options,
   );
 
+/** A voice message: Zalo sends the address of the AAC recording, not its length. */
+export const voiceEvent = (voiceUrl: string, options: EventOptions = {}) =>
+  base("message.voice.received", { voice_url: voiceUrl }, options);
+
 export interface RecordedCall {
   method: string;
   // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary Bot API payloads

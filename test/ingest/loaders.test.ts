@@ -51,7 +51,18 @@ function expectPlainLoadError(error: Error, message: RegExp): void {
 
 describe("loadDocument dispatch", () => {
   it("lists exactly the extensions it reads", () => {
-    expect(SUPPORTED_EXTENSIONS).toEqual([".md", ".markdown", ".txt", ".html", ".htm", ".pdf", ".docx"]);
+    expect(SUPPORTED_EXTENSIONS).toEqual([
+      ".md",
+      ".markdown",
+      ".txt",
+      ".html",
+      ".htm",
+      ".pdf",
+      ".docx",
+      ".png",
+      ".jpg",
+      ".jpeg",
+    ]);
   });
 
   it("rejects an .xlsx file with UnsupportedTypeError, before trying to read it", async () => {
@@ -286,6 +297,30 @@ describe("HTML", () => {
   });
 });
 
+describe("versions in front matter", () => {
+  it("reads `effective` as a date and `supersedes` as one document or a list", async () => {
+    const one = await loadDocument(
+      "ke-hoach-2026.md",
+      Buffer.from(
+        "---\ntitle: Kế hoạch 2026\neffective: 01/07/2026\nsupersedes: ke-hoach-2025.md\n---\n\nNội dung.",
+      ),
+    );
+    expect(one).toMatchObject({ effective: "2026-07-01", supersedes: ["ke-hoach-2025.md"] });
+    const list = await loadDocument(
+      "ke-hoach.md",
+      Buffer.from("---\nsupersedes:\n  - ke-hoach-2024.md\n  - Kế hoạch 2025\n---\n\nNội dung."),
+    );
+    expect(list.supersedes).toEqual(["ke-hoach-2024.md", "Kế hoạch 2025"]);
+  });
+
+  it("refuses an `effective` that is not a date, naming the field", async () => {
+    const error = await rejection(
+      loadDocument("sai.md", Buffer.from("---\neffective: sắp tới\n---\n\nNội dung.")),
+    );
+    expectPlainLoadError(error, /invalid front matter: effective: must be a date/);
+  });
+});
+
 describe("PDF", () => {
   // The standard PDF fonts cannot encode Vietnamese diacritics, so this fixture is ASCII.
   async function pdfFixture(pages: string[][], title?: string): Promise<Uint8Array> {
@@ -301,7 +336,7 @@ describe("PDF", () => {
     return pdf.save();
   }
 
-  it("reads the title from the metadata and the text as paragraphs, quietly", async () => {
+  it("reads the title from the metadata and the text as paragraphs with their pages, quietly", async () => {
     const bytes = await pdfFixture(
       [
         ["Ha Noi dat muc tieu tang truong kinh te", "tu 11% tro len trong nhiem ky 2026-2031."],
@@ -319,8 +354,9 @@ describe("PDF", () => {
           {
             kind: "paragraph",
             text: "Ha Noi dat muc tieu tang truong kinh te tu 11% tro len trong nhiem ky 2026-2031.",
+            page: 1,
           },
-          { kind: "paragraph", text: "Chuong trinh xac dinh 12 nhom nhiem vu chu yeu." },
+          { kind: "paragraph", text: "Chuong trinh xac dinh 12 nhom nhiem vu chu yeu.", page: 2 },
         ],
       });
       expect(log).not.toHaveBeenCalled();

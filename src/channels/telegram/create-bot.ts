@@ -13,6 +13,7 @@ import { inlineFeature } from "./features/inline.ts";
 import { sourcesFeature } from "./features/sources.ts";
 import { studyFeature } from "./features/study.ts";
 import { unhandledFeature } from "./features/unhandled.ts";
+import { voiceFeature } from "./features/voice.ts";
 import { TEXT } from "./texts.ts";
 import type { TelegramBotDeps } from "./types.ts";
 
@@ -82,6 +83,7 @@ export function createTelegramBot(deps: TelegramBotDeps): Bot<Context> {
     studyFeature(deps),
     feedbackFeature(deps),
     askFeature(deps),
+    voiceFeature(deps),
     unhandledFeature(),
   );
   return bot;

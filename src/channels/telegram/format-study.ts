@@ -1,3 +1,4 @@
+import { pageAndScanLabel } from "../../contract/citation.ts";
 import { shorten } from "../../facts/excerpt.ts";
 import { capitalize, targetExcerpt } from "../../facts/format-targets.ts";
 import { qualifiedValue, type TargetList } from "../../facts/targets.ts";
@@ -76,7 +77,8 @@ export function quizPoll(q: QuizQuestion): {
 export function formatQuizSourcesHtml(questions: readonly QuizQuestion[]): string {
   const lines = questions.map((q, i) => {
     const c = q.citation;
-    return `${i + 1}. ${link(c.url, c.document)}${c.section ? ` › ${escapeHtml(c.section)}` : ""}`;
+    const pages = pageAndScanLabel(c);
+    return `${i + 1}. ${link(c.url, c.document)}${c.section ? ` › ${escapeHtml(c.section)}` : ""}${pages ? `, ${escapeHtml(pages)}` : ""}`;
   });
   return `<b>Nguồn của các câu hỏi</b>\n${lines.join("\n")}`;
 }

@@ -1,5 +1,6 @@
 import type { IngestSummary } from "../../../ingest/run-ingest.ts";
 import type { Answer, Citation } from "../../contract/answer.ts";
+import { pageAndScanLabel } from "../../contract/citation.ts";
 import type { PassageView, StoredDocument } from "../../store/corpus-store.ts";
 
 /**
@@ -27,9 +28,10 @@ export function formatDate(iso: string | undefined): string | undefined {
   return m ? `${m[3]}/${m[2]}/${m[1]}` : iso;
 }
 
-/** "[1] <a>Title</a> › Section": one compact line per source. */
+/** "[1] <a>Title</a> › Section, trang 12": one compact line per source. */
 export function formatSourceLine(c: Citation): string {
-  return `[${c.n}] ${link(c.url, c.document)}${c.section ? ` › ${escapeHtml(c.section)}` : ""}`;
+  const where = pageAndScanLabel(c);
+  return `[${c.n}] ${link(c.url, c.document)}${c.section ? ` › ${escapeHtml(c.section)}` : ""}${where ? `, ${escapeHtml(where)}` : ""}`;
 }
 
 /** The answer message: how a follow-up was understood, the answer with [n] markers, the sources. */
@@ -71,7 +73,8 @@ function boldQuote(text: string, quote: string): string {
  */
 export function formatPassageHtml(citation: Citation, view: PassageView | undefined): string {
   const title = `<b>[${citation.n}] ${escapeHtml(citation.document)}</b>`;
-  const section = citation.section ? `\n<i>${escapeHtml(citation.section)}</i>` : "";
+  const where = [citation.section, pageAndScanLabel(citation)].filter(Boolean).join(", ");
+  const section = where ? `\n<i>${escapeHtml(where)}</i>` : "";
   const body = view ? boldQuote(view.passage.text, citation.quote) : `“<b>${escapeHtml(citation.quote)}</b>”`;
   const publisher = view?.document.publisher ?? citation.publisher;
   const published = formatDate(view?.document.published ?? citation.published);
@@ -86,7 +89,8 @@ export function formatDocumentsHtml(documents: StoredDocument[]): string {
   if (documents.length === 0) return "Kho tài liệu đang trống.";
   const lines = documents.map((d, i) => {
     const meta = [d.publisher, formatDate(d.published)].filter(Boolean).join(", ");
-    return `${i + 1}. ${link(d.url, d.title)}${meta ? ` (${escapeHtml(meta)})` : ""}, ${d.chunkCount} đoạn`;
+    const scanned = d.scanned ? ", văn bản quét" : "";
+    return `${i + 1}. ${link(d.url, d.title)}${meta ? ` (${escapeHtml(meta)})` : ""}, ${d.chunkCount} đoạn${scanned}`;
   });
   return `<b>Tài liệu trong kho (${documents.length})</b>\n\n${lines.join("\n\n")}`;
 }

@@ -1,8 +1,10 @@
+import { ocrOptionsFrom } from "../../../ingest/ocr/ocr-engine.ts";
 import { runIngest } from "../../../ingest/run-ingest.ts";
 import type { App } from "../../app.ts";
 import type { Config } from "../../config.ts";
 import type { Logger } from "../../logger.ts";
 import { createAnswerStore } from "../../store/answer-store.ts";
+import { transcriberFromConfig } from "../../transcription/transcriber.ts";
 import { createTelegramChannel, type TelegramChannel } from "./telegram-channel.ts";
 
 /**
@@ -34,8 +36,15 @@ export function telegramFromConfig(
       conversations: app.conversations,
       answers: createAnswerStore(app.store.db),
       reindex: () =>
-        runIngest({ store: app.store, corpusDir: config.CORPUS_DIR, embedder: app.embedder, logger }),
+        runIngest({
+          store: app.store,
+          corpusDir: config.CORPUS_DIR,
+          embedder: app.embedder,
+          logger,
+          ocr: ocrOptionsFrom(config),
+        }),
       study: { targets: app.targets, quizzes: app.quizzes, studyPacks: app.studyPacks },
+      transcriber: transcriberFromConfig(config),
       stats: app.stats,
       ...(app.rateLimits ? { rateLimits: app.rateLimits } : {}),
       logger,

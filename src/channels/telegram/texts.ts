@@ -57,6 +57,16 @@ export const TEXT = {
     "Bạn gửi hơi nhanh, mình cần vài giây để theo kịp. Bạn vui lòng đợi một chút rồi hỏi tiếp nhé.",
   unknownCommand: "Mình chưa hiểu lệnh này. Gõ /help để xem các lệnh, hoặc gõ thẳng câu hỏi của bạn.",
   notText: "Mình chỉ đọc được câu hỏi bằng chữ. Bạn hãy gõ câu hỏi, ví dụ “Ba đột phá chiến lược là gì?”.",
+  voiceOff: "Mình chỉ đọc được câu hỏi gõ bằng chữ, chưa nghe được tin nhắn thoại; bạn hãy gõ câu hỏi nhé.",
+  voiceTooLong: (seconds: number) =>
+    `Tin nhắn thoại dài hơn ${seconds} giây nên mình không nghe được. Bạn hãy hỏi ngắn hơn hoặc gõ câu hỏi nhé.`,
+  voiceTooLarge: (limit: string) =>
+    `Tin nhắn thoại lớn hơn ${limit} nên mình không nghe được. Bạn hãy hỏi ngắn hơn hoặc gõ câu hỏi nhé.`,
+  voiceFailed:
+    "Xin lỗi, mình chưa chuyển được tin nhắn thoại thành chữ. Bạn thử gửi lại sau ít phút, hoặc gõ câu hỏi nhé.",
+  voiceEmpty: "Mình không nghe rõ câu hỏi trong tin nhắn thoại. Bạn nói lại rõ hơn, hoặc gõ câu hỏi nhé.",
+  /** plain text: the words the user said, as understood */
+  youAsked: (question: string) => `Bạn hỏi: “${question}”`,
   newConversation:
     "Đã bắt đầu cuộc trò chuyện mới: các câu hỏi trước sẽ không được dùng để hiểu câu tiếp theo.",
   noLastAnswer: "Bạn chưa hỏi câu nào trong cuộc trò chuyện này. Hãy gõ một câu hỏi trước nhé.",

@@ -10,6 +10,7 @@ import type { CorpusStore } from "../../store/corpus-store.ts";
 import type { RateLimitStore } from "../../store/rate-limit-store.ts";
 import type { StatsStore } from "../../store/stats-store.ts";
 import type { StudyPacks } from "../../study-pack/study-pack.ts";
+import type { Transcriber } from "../../transcription/transcriber.ts";
 
 /** The core's targets, quizzes and study packs, as the bot uses them. */
 export interface StudyServices {
@@ -29,6 +30,8 @@ export interface TelegramBotDeps {
   reindex: () => Promise<IngestSummary>;
   /** targets, quizzes and study packs (/chitieu, /quiz, /baihoc); absent, those commands are off */
   study?: StudyServices;
+  /** speech to text for voice questions (TRANSCRIPTION_BASE_URL); absent, voice messages get a hint */
+  transcriber?: Transcriber;
   /** rate-limit counters shared by every replica (PostgreSQL); absent, counted in this process */
   rateLimits?: Pick<RateLimitStore, "increment">;
   /** what members asked, for admins (/thongke); absent, the command is off */

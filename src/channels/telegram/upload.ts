@@ -2,8 +2,8 @@ import { randomBytes } from "node:crypto";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { extname, join, relative, resolve, sep } from "node:path";
 
-/** What an admin may upload: the formats the ingest loaders read. */
-export const UPLOAD_EXTENSIONS = [".pdf", ".docx", ".md", ".txt", ".html"] as const;
+/** What an admin may upload: the formats the ingest loaders read (images and scans through OCR). */
+export const UPLOAD_EXTENSIONS = [".pdf", ".docx", ".md", ".txt", ".html", ".png", ".jpg", ".jpeg"] as const;
 
 /** The Bot API serves files up to 20 MB to bots (getFile); nothing larger can arrive anyway. */
 export const DEFAULT_MAX_UPLOAD_BYTES = 20 * 1024 * 1024;

@@ -1,5 +1,5 @@
 import type { Citation } from "../../contract/answer.ts";
-import { capitalize, documentLines, formatTargetsText } from "../../facts/format-targets.ts";
+import { capitalize, documentLines, formatTargetsText, whereWritten } from "../../facts/format-targets.ts";
 import { describeTarget, type TargetList } from "../../facts/targets.ts";
 import type { StudyPack } from "../../study-pack/study-pack.ts";
 import { TEXT } from "./texts.ts";
@@ -72,7 +72,7 @@ export function formatStudyPackText(pack: StudyPack): string {
   if (pack.quiz.length > 0) {
     parts.push(`Trắc nghiệm ôn tập: gõ /quiz${command} để làm từng câu ngay tại đây, có đáp án và nguồn.`);
   }
-  const sources = shown.map((c) => `[${c.n}] ${c.document}${c.section ? ` › ${c.section}` : ""}`);
+  const sources = shown.map((c) => `[${c.n}] ${whereWritten(c)}`);
   parts.push(`Nguồn\n${sources.join("\n")}`, `Đọc bài gốc:\n${documentLines(shown).join("\n")}`);
   return parts.join("\n\n");
 }

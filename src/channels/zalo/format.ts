@@ -1,4 +1,5 @@
 import type { Answer, Citation } from "../../contract/answer.ts";
+import { pageAndScanLabel } from "../../contract/citation.ts";
 import type { PassageView, StoredDocument } from "../../store/corpus-store.ts";
 import { splitSentences } from "../../text/split-sentences.ts";
 import { TEXT } from "./texts.ts";
@@ -18,9 +19,15 @@ function formatDate(iso: string | undefined): string | undefined {
 
 const httpLink = (url: string | undefined) => (url && /^https?:\/\//i.test(url) ? url : undefined);
 
-/** "[1] Title › Section" and, on the next line, the link. */
+/** "Title › Section, trang 12 (văn bản quét)": where a citation's passage is. */
+function whereCited(c: Citation): string {
+  const where = pageAndScanLabel(c);
+  return `${c.document}${c.section ? ` › ${c.section}` : ""}${where ? `, ${where}` : ""}`;
+}
+
+/** "[1] Title › Section, trang 12" and, on the next line, the link. */
 function sourceLines(c: Citation): string {
-  const head = `[${c.n}] ${c.document}${c.section ? ` › ${c.section}` : ""}`;
+  const head = `[${c.n}] ${whereCited(c)}`;
   const url = httpLink(c.url);
   return url ? `${head}\n${url}` : head;
 }
@@ -46,7 +53,7 @@ export function formatSourcesText(question: string, answer: Answer): string {
     const meta = [c.publisher, formatDate(c.published)].filter(Boolean).join(", ");
     const url = httpLink(c.url);
     return [
-      `[${c.n}] ${c.document}${c.section ? ` › ${c.section}` : ""}${meta ? ` (${meta})` : ""}`,
+      `[${c.n}] ${whereCited(c)}${meta ? ` (${meta})` : ""}`,
       `“${c.quote}”`,
       ...(url ? [url] : []),
     ].join("\n");
@@ -60,7 +67,8 @@ export function formatSourcesText(question: string, answer: Answer): string {
  * quote kept with the answer.
  */
 export function formatPassageText(citation: Citation, view: PassageView | undefined): string {
-  const parts = [`[${citation.n}] ${citation.document}${citation.section ? `\n${citation.section}` : ""}`];
+  const where = [citation.section, pageAndScanLabel(citation)].filter(Boolean).join(", ");
+  const parts = [`[${citation.n}] ${citation.document}${where ? `\n${where}` : ""}`];
   parts.push(`Câu được trích: “${citation.quote}”`);
   if (view) parts.push(`Đoạn gốc:\n${view.passage.text.trim()}`);
   const publisher = view?.document.publisher ?? citation.publisher;
@@ -76,7 +84,14 @@ export function formatPassageText(citation: Citation, view: PassageView | undefi
 export function formatDocumentsText(documents: StoredDocument[]): string {
   if (documents.length === 0) return "Kho tài liệu đang trống.";
   const items = documents.map((d, i) => {
-    const meta = [d.publisher, formatDate(d.published), `${d.chunkCount} đoạn`].filter(Boolean).join(", ");
+    const meta = [
+      d.publisher,
+      formatDate(d.published),
+      `${d.chunkCount} đoạn`,
+      d.scanned ? "văn bản quét" : "",
+    ]
+      .filter(Boolean)
+      .join(", ");
     const url = httpLink(d.url);
     return [`${i + 1}. ${d.title}`, meta, ...(url ? [url] : [])].join("\n");
   });

@@ -14,6 +14,8 @@ export const zaloMessageSchema = z.looseObject({
   /** milliseconds since the epoch */
   date: z.number().optional(),
   text: z.string().optional(),
+  /** message.voice.received: where the recording (AAC) can be downloaded */
+  voice_url: z.string().optional(),
   chat: z.looseObject({ id, chat_type: z.string().optional() }),
   from: z.looseObject({ id, display_name: z.string().optional(), is_bot: z.boolean().optional() }).optional(),
 });

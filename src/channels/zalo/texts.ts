@@ -34,6 +34,13 @@ export const TEXT = {
     "Bạn gửi hơi nhanh, mình cần vài giây để theo kịp. Bạn vui lòng đợi một chút rồi hỏi tiếp nhé.",
   notText:
     "Xin lỗi, mình chỉ hỗ trợ tin nhắn văn bản. Bạn hãy gõ câu hỏi bằng chữ, ví dụ “Ba đột phá chiến lược là gì?”.",
+  voiceOff: "Mình chỉ đọc được câu hỏi gõ bằng chữ, chưa nghe được tin nhắn thoại; bạn hãy gõ câu hỏi nhé.",
+  voiceTooLarge: (limit: string) =>
+    `Tin nhắn thoại lớn hơn ${limit} nên mình không nghe được. Bạn hãy hỏi ngắn hơn hoặc gõ câu hỏi nhé.`,
+  voiceFailed:
+    "Xin lỗi, mình chưa chuyển được tin nhắn thoại thành chữ. Bạn thử gửi lại sau ít phút, hoặc gõ câu hỏi nhé.",
+  voiceEmpty: "Mình không nghe rõ câu hỏi trong tin nhắn thoại. Bạn nói lại rõ hơn, hoặc gõ câu hỏi nhé.",
+  youAsked: (question: string) => `Bạn hỏi: “${question}”`,
   unknownCommand: `Mình chưa hiểu lệnh này. Các lệnh mình biết:\n${COMMAND_LIST}\n\nHoặc bạn cứ gõ thẳng câu hỏi.`,
   newConversation:
     "Đã bắt đầu cuộc trò chuyện mới: các câu hỏi trước sẽ không được dùng để hiểu câu tiếp theo.",

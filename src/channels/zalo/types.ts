@@ -9,6 +9,7 @@ import type { DeliveryStore } from "../../store/delivery-store.ts";
 import type { QuizSessionStore } from "../../store/quiz-session-store.ts";
 import type { RateLimitStore } from "../../store/rate-limit-store.ts";
 import type { StudyPacks } from "../../study-pack/study-pack.ts";
+import type { Transcriber } from "../../transcription/transcriber.ts";
 import type { ZaloGroupReplies } from "./addressing.ts";
 import type { ZaloBotInfo } from "./schemas.ts";
 import type { ZaloClient } from "./zalo-client.ts";
@@ -28,6 +29,8 @@ export interface ZaloChannelDeps {
   rateLimits?: Pick<RateLimitStore, "increment">;
   /** targets, quizzes and study packs (/chitieu, /quiz, /baihoc); absent, those commands are unknown */
   study?: ZaloStudyDeps;
+  /** speech to text for voice questions (TRANSCRIPTION_BASE_URL); absent, voice messages get a hint */
+  transcriber?: Transcriber;
   logger: Logger;
   options: ZaloOptions;
 }

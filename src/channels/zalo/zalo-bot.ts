@@ -1,7 +1,9 @@
+import { errorMessage } from "../../error-message.ts";
 import { createOrderedQueue, type Lease } from "../../reliability/ordered-queue.ts";
 import { createRateLimiter } from "../../reliability/rate-limit.ts";
 import { newAnswerId } from "../../store/answer-store.ts";
 import { foldDiacritics } from "../../text/fold-diacritics.ts";
+import { AudioTooLargeError, downloadAudio, TranscriptionError } from "../../transcription/transcriber.ts";
 import { addressing } from "./addressing.ts";
 import {
   formatAnswerText,
@@ -16,6 +18,7 @@ import { TEXT } from "./texts.ts";
 import type { ZaloBotDeps } from "./types.ts";
 
 const TEXT_EVENT = "message.text.received";
+const VOICE_EVENT = "message.voice.received";
 
 /** "chào bạn!", "hello", "alo": answered with the welcome, not searched. */
 const GREETING =
@@ -190,6 +193,43 @@ export function createZaloBot(deps: ZaloBotDeps) {
     return ask(message, trimmed);
   }
 
+  /**
+   * A voice question: the recording is downloaded into memory (at most the size cap: Zalo does not
+   * say how long it is), transcribed, echoed back and answered like typed text; never stored.
+   */
+  async function onVoice(message: ZaloMessage): Promise<void> {
+    const chatId = message.chat.id;
+    const { transcriber } = deps;
+    if (!transcriber) return send(chatId, TEXT.voiceOff);
+    const url = message.voice_url ?? (typeof message.url === "string" ? message.url : undefined);
+    const context = { messageId: message.message_id };
+    let question: string;
+    const stopTyping = keepTyping(chatId);
+    // Downloading and transcribing is seconds of network waiting: like sending, it does not hold
+    // one of the answering slots (on PGlite there is one) while other chats wait. The chat's own
+    // later messages still wait for this one (the queue keeps each chat in order).
+    leases.get(chatId)?.release();
+    try {
+      const bytes = await downloadAudio(url ?? "", transcriber.limits.maxBytes, 30_000);
+      question = await transcriber.transcribe({ bytes, fileName: "voice.aac", mimeType: "audio/aac" });
+    } catch (error) {
+      if (!(error instanceof TranscriptionError)) throw error;
+      logger.warn({ ...context, err: errorMessage(error) }, "zalo voice question not transcribed");
+      return send(
+        chatId,
+        error instanceof AudioTooLargeError
+          ? TEXT.voiceTooLarge(formatSize(transcriber.limits.maxBytes))
+          : TEXT.voiceFailed,
+      );
+    } finally {
+      stopTyping();
+    }
+    if (!/[\p{L}\p{N}]/u.test(question)) return send(chatId, TEXT.voiceEmpty);
+    logger.info(context, "zalo voice question transcribed");
+    await client.sendMessage(chatId, TEXT.youAsked(question));
+    return ask(message, question);
+  }
+
   /** The message failed somewhere: the cause in the log, an apology to the user. Never throws. */
   async function apologise(message: ZaloMessage, event: ZaloEvent, error: unknown): Promise<void> {
     const context = { messageId: message.message_id, event: event.event_name };
@@ -202,6 +242,7 @@ export function createZaloBot(deps: ZaloBotDeps) {
   /** A claimed, allowed event, start to finish. Never throws: a failure gets the apology. */
   async function reply(event: ZaloEvent, message: ZaloMessage): Promise<void> {
     try {
+      if (event.event_name === VOICE_EVENT) return await onVoice(message);
       if (event.event_name !== TEXT_EVENT) return await send(message.chat.id, TEXT.notText);
       await onText(message, message.text ?? "");
     } catch (error) {
@@ -339,3 +380,10 @@ export function createZaloBot(deps: ZaloBotDeps) {
 }
 
 export type ZaloBot = ReturnType<typeof createZaloBot>;
+
+/** "2 MB", "500 KB". */
+function formatSize(bytes: number): string {
+  return bytes >= 1024 * 1024
+    ? `${Math.floor(bytes / (1024 * 1024))} MB`
+    : `${Math.max(1, Math.floor(bytes / 1024))} KB`;
+}

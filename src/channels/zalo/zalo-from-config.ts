@@ -4,6 +4,7 @@ import type { Logger } from "../../logger.ts";
 import { createAnswerStore } from "../../store/answer-store.ts";
 import { createDeliveryStore } from "../../store/delivery-store.ts";
 import { createQuizSessionStore } from "../../store/quiz-session-store.ts";
+import { transcriberFromConfig } from "../../transcription/transcriber.ts";
 import { createZaloChannel, type ZaloChannel } from "./zalo-channel.ts";
 
 /**
@@ -51,6 +52,7 @@ export function zaloFromConfig(
         studyPacks: app.studyPacks,
         quizSessions: createQuizSessionStore(app.store.db),
       },
+      transcriber: transcriberFromConfig(config),
       logger,
       options: {
         apiRoot: config.ZALO_API_ROOT,

@@ -9,6 +9,8 @@ export interface PassageText {
   headingPath: string[];
   text: string;
   sentences: { start: number; end: number; caption: boolean }[];
+  /** for a PDF or a scan */
+  pages?: { first: number; last: number };
 }
 
 export interface PassageView {
@@ -19,6 +21,8 @@ export interface PassageView {
     url?: string | null;
     publisher?: string | null;
     published?: string | null;
+    /** read by OCR */
+    scanned?: boolean;
   };
   previous?: PassageText;
   next?: PassageText;
@@ -32,6 +36,8 @@ export interface DocumentSummary {
   published: string | null;
   url: string | null;
   passages: number;
+  /** read by OCR */
+  scanned?: boolean;
 }
 
 /** A failure to show the user as is: always a Vietnamese sentence. */

@@ -16,7 +16,12 @@ export function createDocumentsPanel() {
     const list = h("ul", { class: "doc-list" });
     for (const doc of documents) {
       const url = httpUrl(doc.url);
-      const meta = [doc.publisher, formatDate(doc.published), `${doc.passages} đoạn`].filter(Boolean);
+      const meta = [
+        doc.publisher,
+        formatDate(doc.published),
+        `${doc.passages} đoạn`,
+        doc.scanned ? "văn bản quét" : "",
+      ].filter(Boolean);
       list.append(
         h(
           "li",

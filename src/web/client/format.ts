@@ -1,3 +1,4 @@
+import { pageAndScanLabel } from "../../contract/citation.ts";
 import type { Answer, Citation, PassageText } from "./api.ts";
 
 /** "2026-03-02" → "02/03/2026", the way dates are written in Vietnam; anything else as is. */
@@ -18,9 +19,11 @@ export function httpUrl(url: string | null | undefined): string | undefined {
   }
 }
 
-/** "Title, Section (Publisher, 02/03/2026)" */
-export function sourceLabel(c: Pick<Citation, "document" | "section" | "publisher" | "published">): string {
-  const where = [c.document, c.section].filter(Boolean).join(", ");
+/** "Title, Section, trang 12 (Publisher, 02/03/2026)" */
+export function sourceLabel(
+  c: Pick<Citation, "document" | "section" | "publisher" | "published" | "pages" | "scanned">,
+): string {
+  const where = [c.document, c.section, pageAndScanLabel(c)].filter(Boolean).join(", ");
   const who = [c.publisher, formatDate(c.published)].filter(Boolean).join(", ");
   return who ? `${where} (${who})` : where;
 }

@@ -1,3 +1,4 @@
+import { pageAndScanLabel } from "../../contract/citation.ts";
 import { ApiError, getPassage, type PassageView } from "./api.ts";
 import { append, byId, h, prefersReducedMotion } from "./dom.ts";
 import { findQuote, formatDate, httpUrl } from "./format.ts";
@@ -66,7 +67,8 @@ export function createSourceView() {
 
   function render(view: PassageView, request: SourceRequest): void {
     const { passage, document: doc } = view;
-    const section = passage.headingPath.filter(Boolean).join(" › ");
+    const where = pageAndScanLabel({ pages: passage.pages, scanned: doc.scanned });
+    const section = [passage.headingPath.filter(Boolean).join(" › "), where].filter(Boolean).join(", ");
     const who = [doc.publisher, formatDate(doc.published)].filter(Boolean).join(" · ");
     const url = httpUrl(doc.url);
 

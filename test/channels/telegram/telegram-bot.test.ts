@@ -565,7 +565,7 @@ describe("Telegram bot: admin uploads", () => {
     await bot.handleUpdate(serve(documentMessage("noi-doi.txt", { size: 900 }), "Hà Nội ".repeat(1_000)));
     expect(api.texts()[4]).toContain("lớn hơn giới hạn");
     await bot.handleUpdate(serve(documentMessage("chuong-trinh.exe"), "MZ"));
-    expect(api.texts()[5]).toBe(TEXT.unsupportedFile(".pdf, .docx, .md, .txt, .html"));
+    expect(api.texts()[5]).toBe(TEXT.unsupportedFile(".pdf, .docx, .md, .txt, .html, .png, .jpg, .jpeg"));
     expect(await uploads()).toEqual(["Đề-án-trạm-sạc.md"]);
     const documents = await app.store.listDocuments();
     expect(documents.map((d) => d.path).sort()).toEqual([

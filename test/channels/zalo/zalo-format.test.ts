@@ -101,7 +101,7 @@ describe("Zalo plain-text formatting", () => {
     expect(formatPassageText(citation(1), undefined)).toContain(`Câu được trích: “${QUOTE}”`);
   });
 
-  it("/tailieu lists the documents with publisher, date, size and link", () => {
+  it("/tailieu lists the documents with publisher, date, size and link, and says which were scanned", () => {
     const text = formatDocumentsText([
       {
         id: 1,
@@ -110,13 +110,24 @@ describe("Zalo plain-text formatting", () => {
         url: URL,
         publisher: "Kinh tế & Đô thị",
         published: "2026-03-02",
+        scanned: false,
         contentHash: "x",
         chunkCount: 12,
         ingestedAt: "2026-03-03T00:00:00Z",
       },
+      {
+        id: 2,
+        path: "quet.pdf",
+        title: "Chương trình hành động (bản quét)",
+        scanned: true,
+        contentHash: "y",
+        chunkCount: 3,
+        ingestedAt: "2026-03-04T00:00:00Z",
+      },
     ]);
     expect(text).toBe(
-      `Tài liệu trong kho (1):\n\n1. ${TITLE}\nKinh tế & Đô thị, 02/03/2026, 12 đoạn\n${URL}`,
+      `Tài liệu trong kho (2):\n\n1. ${TITLE}\nKinh tế & Đô thị, 02/03/2026, 12 đoạn\n${URL}\n\n` +
+        "2. Chương trình hành động (bản quét)\n3 đoạn, văn bản quét",
     );
     expect(formatDocumentsText([])).toBe("Kho tài liệu đang trống.");
   });

@@ -24,7 +24,7 @@ export function formatBytes(bytes: number): string {
 }
 
 /**
- * Admins manage the corpus from Telegram: a .pdf/.docx/.md/.txt/.html file sent in a private chat
+ * Admins manage the corpus from Telegram: a .pdf/.docx/.md/.txt/.html/.png/.jpg file sent in a private chat
  * is saved under the corpus folder and ingested; /reindex re-ingests the corpus. Anyone else is
  * refused politely, before anything is downloaded.
  */
