@@ -400,7 +400,7 @@ export async function refreshLexicalIndex(
   const touched = new Set<number>(old ? [...old.df.keys()] : []);
   const baseNumber = new Map<string, number>();
   const numberOf = (id: string): number => {
-    if (baseNumber.size === 0) base.passages.forEach((p, i) => baseNumber.set(p.id, i));
+    if (baseNumber.size === 0) for (const [i, p] of base.passages.entries()) baseNumber.set(p.id, i);
     return baseNumber.get(id) ?? -1;
   };
   for (const c of changes) {
@@ -443,7 +443,7 @@ export async function refreshLexicalIndex(
   const carried = new Map<string, [number, number][]>();
   for (const [term, list] of old?.addedPostings ?? [])
     for (const [p, weight] of list) {
-      const id = (old?.added[p] as IndexedPassage).id;
+      const id = (old?.added[p] as IndexedPassage | undefined)?.id ?? "";
       const mine = carried.get(id) ?? [];
       mine.push([term, weight]);
       carried.set(id, mine);
