@@ -1,29 +1,27 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  type BenchDoc,
-  type BenchQuery,
-  type BenchResult,
-  benchQuerySchema,
-  computeMetrics,
   DATABASE_SEARCH,
-  firstRelevantRank,
-  foldQuery,
   formatTable,
-  type MethodResult,
   PLAIN_BM25,
   PLAIN_RANKING,
   type PreparedBench,
-  parseJsonl,
-  partMetrics,
-  percentile,
   prepareRetrievalBench,
   runRetrievalBench,
   summarize,
   versusPlain,
-} from "../ingest/bench/bench-retrieval.ts";
-import { createOpenAIEmbedder } from "../src/embeddings/openai-embedder.ts";
-import { conceptEmbedding, FUSION_DOCS, FUSION_QUERIES } from "./helpers/dense-fusion.ts";
-import { type OpenAIServer, startOpenAIServer } from "./helpers/openai-server.ts";
+} from "../../bench/bench-retrieval.ts";
+import { foldQuery, parseJsonl } from "../../bench/bench-set.ts";
+import { computeMetrics, firstRelevantRank, partMetrics, percentile } from "../../bench/metrics.ts";
+import {
+  type BenchDoc,
+  type BenchQuery,
+  type BenchResult,
+  benchQuerySchema,
+  type MethodResult,
+} from "../../bench/types.ts";
+import { createOpenAIEmbedder } from "../../src/embeddings/openai-embedder.ts";
+import { conceptEmbedding, FUSION_DOCS, FUSION_QUERIES } from "../helpers/dense-fusion.ts";
+import { type OpenAIServer, startOpenAIServer } from "../helpers/openai-server.ts";
 
 describe("retrieval benchmark metrics", () => {
   it("ranks by passage, duplicates of one document taking separate ranks", () => {
