@@ -3,6 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseAnswer } from "../../src/contract/answer.ts";
 import { entryArgs } from "../helpers/entry.ts";
 import { startOpenAIServer } from "../helpers/openai-server.ts";
 
@@ -78,6 +79,7 @@ describe("npm run ask", { timeout: 180_000 }, () => {
       chunkId: expect.any(String),
       quote: expect.stringContaining("ba đột phá chiến lược"),
     });
+    expect(parseAnswer(answer, "the --json output")).toEqual(answer);
   });
 
   it("answers JSON lines in order, keeping conversations, opening the store once", () => {
@@ -97,6 +99,7 @@ describe("npm run ask", { timeout: 180_000 }, () => {
     expect(lines[1].answer).toContain("2026-2031");
     expect(lines[2]).toMatchObject({ found: false, citations: [] });
     expect(lines[3].error).toContain("invalid line");
+    for (const line of lines.slice(0, 3)) expect(parseAnswer(line, `line ${line.id}`)).toEqual(line);
     expect(result.status).toBe(1);
   });
 
