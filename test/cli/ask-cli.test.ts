@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseAnswer } from "../../src/contract/answer.ts";
 import { entryArgs } from "../helpers/entry.ts";
 import { startOpenAIServer } from "../helpers/openai-server.ts";
+import { preparedDataDir } from "../helpers/pglite-folder.ts";
 
 function ask(args: string[], env: Record<string, string>, input?: string) {
   return spawnSync(process.execPath, [...entryArgs("src/cli/ask.ts"), ...args], {
@@ -42,7 +43,8 @@ describe("npm run ask", { timeout: 180_000 }, () => {
   let env: Record<string, string>;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "sotay-ask-"));
-    env = { DATA_DIR: join(dir, "data") };
+    // An empty store, as on a fresh clone, from a folder initdb has prepared (initdb is not what is tested).
+    env = { DATA_DIR: preparedDataDir(join(dir, "data")) };
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
