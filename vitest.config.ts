@@ -10,11 +10,9 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: "forks",
     // Vitest's default is one worker per core minus one: a single one on a 2-core machine, idle while
-    // a child process or the database works. Three, not two: with two the cores were busy ~60 % of the
-    // run (the workers wait on children starting, on retry backoffs of 0.5-4 s, on sockets); three
-    // finished first in each of three back-to-back pairs on the shared 2-core VM (137/167, 153/165,
-    // 187/204 s), for ~8 s more CPU (one more worker importing the modules).
-    maxWorkers: 3,
+    // a child process or the database works. Not three: it finished first on the loaded VM, but the
+    // extra contention made a test that gives the chat model 800 ms (faults.test.ts) time out.
+    maxWorkers: 2,
     // Files of one worker share its module cache: imports paid once per worker (62 s → 14 s of the
     // suite); the tests restore what they stub (env, timers), so nothing leaks between files.
     isolate: false,
