@@ -26,6 +26,7 @@ FROM deps AS check
 COPY tsconfig.json biome.json vitest.config.ts ./
 COPY src ./src
 COPY ingest ./ingest
+COPY bench ./bench
 COPY test ./test
 COPY scripts ./scripts
 RUN npm run typecheck

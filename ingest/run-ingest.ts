@@ -12,9 +12,6 @@ import type { PreparedFiles } from "./prepare-files.ts";
 import { createPreparePool, defaultPoolSize, type PreparePool } from "./prepare-pool.ts";
 import { type ReadDocument, readDocument } from "./read-document.ts";
 
-// The benchmarks under ingest/bench/ import it from here.
-export { errorMessage };
-
 export interface IngestSummary {
   documents: {
     added: number;

@@ -18,6 +18,8 @@ const LAYERS: string[][] = [
   ["src/answer/", "src/quiz/", "src/study-pack/", "src/reliability/", "src/eval/", "src/stats/", "ingest/"],
   ["src/app.ts", "src/server/", "src/web/", "src/channels/", "src/cli/"],
   ["src/main.ts"],
+  // Benchmarks sit above everything they measure: they may import from src/ and ingest/, never the reverse.
+  ["bench/"],
 ];
 
 function layerOf(path: string): number | undefined {
@@ -28,8 +30,7 @@ function layerOf(path: string): number | undefined {
 function sources(dir: string): string[] {
   return readdirSync(join(ROOT, dir), { recursive: true, withFileTypes: true })
     .filter((e) => e.isFile() && /\.(ts|mjs)$/.test(e.name))
-    .map((e) => relative(ROOT, join(e.parentPath, e.name)))
-    .filter((path) => !path.startsWith("ingest/bench/")); // benchmarks sit above everything they measure
+    .map((e) => relative(ROOT, join(e.parentPath, e.name)));
 }
 
 /** Relative import specifiers, type-only imports and re-exports included. */
@@ -41,8 +42,8 @@ function imports(path: string): string[] {
 }
 
 describe("layers", () => {
-  it("every source file of src/ and ingest/ has a layer", () => {
-    const unplaced = [...sources("src"), ...sources("ingest")].filter(
+  it("every source file of src/, ingest/ and bench/ has a layer", () => {
+    const unplaced = [...sources("src"), ...sources("ingest"), ...sources("bench")].filter(
       (path) => !/\.(json|sql|html|css)$/.test(path) && layerOf(path) === undefined,
     );
     expect(unplaced).toEqual([]);
@@ -50,7 +51,7 @@ describe("layers", () => {
 
   it("no module imports from a layer above its own", () => {
     const upward: string[] = [];
-    for (const path of [...sources("src"), ...sources("ingest")]) {
+    for (const path of [...sources("src"), ...sources("ingest"), ...sources("bench")]) {
       const own = layerOf(path);
       if (own === undefined) continue;
       for (const target of imports(path)) {
@@ -68,5 +69,30 @@ describe("layers", () => {
         .map((t) => `${path} → ${t}`),
     );
     expect(found).toEqual([]);
+  });
+
+  it("the service and ingestion import nothing from bench/ or test/", () => {
+    const found = [...sources("src"), ...sources("ingest")].flatMap((path) =>
+      imports(path)
+        .filter((t) => /^(bench|test)\//.test(t))
+        .map((t) => `${path} → ${t}`),
+    );
+    expect(found).toEqual([]);
+  });
+
+  it("no module of src/, ingest/ or bench/ imports itself through others (no import cycles)", () => {
+    const files = [...sources("src"), ...sources("ingest"), ...sources("bench")];
+    const edges = new Map(files.map((path) => [path, imports(path).filter((t) => files.includes(t))]));
+    const cycles: string[] = [];
+    const done = new Set<string>();
+    const walk = (path: string, trail: string[]) => {
+      const seen = trail.indexOf(path);
+      if (seen >= 0) return void cycles.push([...trail.slice(seen), path].join(" → "));
+      if (done.has(path)) return;
+      for (const next of edges.get(path) ?? []) walk(next, [...trail, path]);
+      done.add(path);
+    };
+    for (const path of files) walk(path, []);
+    expect(cycles).toEqual([]);
   });
 });

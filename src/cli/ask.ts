@@ -4,6 +4,7 @@ import { parseArgs } from "node:util";
 import { z } from "zod";
 import { createApp } from "../app.ts";
 import { loadConfigOrExit } from "../config.ts";
+import { type Answer, parseAnswer } from "../contract/answer.ts";
 import { errorMessage } from "../error-message.ts";
 import { createLogger } from "../logger.ts";
 import { runCommand } from "../store/run-command.ts";
@@ -22,6 +23,15 @@ const jsonlLine = z.object({
   q: z.string(),
   conversation: z.string().min(1).optional(),
 });
+
+/**
+ * The answer leaves the process here, as the JSON other programs read: checked against the contract
+ * first, then printed as the answerer made it.
+ */
+function inContract(answer: Answer): Answer {
+  parseAnswer(answer, `the answer to "${answer.question}"`);
+  return answer;
+}
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n\n${USAGE}\n`);
@@ -80,7 +90,7 @@ async function main() {
           id: request.id,
           conversationId: request.conversation ? `cli:${request.conversation}` : undefined,
         });
-        process.stdout.write(`${JSON.stringify(answer)}\n`);
+        process.stdout.write(`${JSON.stringify(inContract(answer))}\n`);
       }
       return;
     }
@@ -89,7 +99,9 @@ async function main() {
       id: randomUUID(),
       conversationId: typeof values.conversation === "string" ? `cli:${values.conversation}` : undefined,
     });
-    process.stdout.write(values.json ? `${JSON.stringify(answer)}\n` : `${formatAnswerText(answer)}\n`);
+    process.stdout.write(
+      values.json ? `${JSON.stringify(inContract(answer))}\n` : `${formatAnswerText(answer)}\n`,
+    );
   } finally {
     await app.close();
   }

@@ -58,14 +58,14 @@ export interface RerankOptions {
 }
 
 /**
- * Tuned on ALQAC questions 1-50 (ingest/bench/tune-alqac.ts), within the latency budget (no
+ * Tuned on ALQAC questions 1-50 (bench/tune-alqac.ts), within the latency budget (no
  * passage text read): the coverage weight is the middle of the band 0.05-1.05 where MRR@10 is best
  * there, then the repeat penalty, the one further design that gained there (0.961 → 0.964), the
  * middle of its band. BM25F on top of coverage (titleWeight 10, fieldWeight 0.3) reaches 0.975 on
  * questions 1-50 but reads every candidate's text, out of line in the store: at 100k passages the
  * rerank's statement went from ~2 ms to ~6-9 ms p95, over the budget (README).
  *
- * Checked beyond that layout (ingest/bench/ablate-ranking.ts, MRR@10 of the defaults with the part
+ * Checked beyond that layout (bench/ablate-ranking.ts, MRR@10 of the defaults with the part
  * → without it; ALQAC laid out with the article's title line in the document title, the layout
  * tuned on / one document per article titled "<law>, Điều <n>" / ViQuAD dev, question → its
  * paragraph): coverage 0.935 → 0.895, 0.885 → 0.880, 0.911 → 0.909 (helps on all three); repeat

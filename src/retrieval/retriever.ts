@@ -85,7 +85,7 @@ export interface RankingOptions {
 }
 
 /**
- * questionWordWeight 0.2 does not help on every set (ingest/bench/ablate-ranking.ts, MRR@10 with
+ * questionWordWeight 0.2 does not help on every set (bench/ablate-ranking.ts, MRR@10 with
  * 0.2 → with 1): ALQAC, article title line in the document title (the layout tuned on), 0.935 →
  * 0.924; ALQAC, one document per article titled "<law>, Điều <n>", 0.885 → 0.887; ViQuAD dev
  * paragraphs 0.911 → 0.914 (R@1 0.875 → 0.881). It fails the rule the other tuned parts pass

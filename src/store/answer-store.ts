@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { Answer } from "../contract/answer.ts";
+import { type Answer, parseAnswer } from "../contract/answer.ts";
 import type { Queryable } from "./database.ts";
 import { createIdHasher } from "./id-hash.ts";
 import { storableJson, storableText } from "./storable.ts";
@@ -53,7 +53,7 @@ export function createAnswerStore(db: Queryable) {
         conversation_id: string | null;
         user_id: string | null;
         question: string;
-        answer: Answer;
+        answer: unknown;
       }>("SELECT id, channel, conversation_id, user_id, question, answer FROM answers WHERE id = $1", [id]);
       if (!row) return undefined;
       return {
@@ -62,7 +62,9 @@ export function createAnswerStore(db: Queryable) {
         ...(row.conversation_id ? { conversationId: row.conversation_id } : {}),
         ...(row.user_id ? { userId: row.user_id } : {}),
         question: row.question,
-        answer: row.answer,
+        // Read back from the database, maybe written by an older version: checked before a channel
+        // shows its citations, so a record that breaks the contract fails here with its id.
+        answer: parseAnswer(row.answer, `stored answer ${row.id}`),
       };
     },
 

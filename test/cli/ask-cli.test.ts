@@ -3,8 +3,10 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseAnswer } from "../../src/contract/answer.ts";
 import { entryArgs } from "../helpers/entry.ts";
 import { startOpenAIServer } from "../helpers/openai-server.ts";
+import { preparedDataDir } from "../helpers/pglite-folder.ts";
 
 function ask(args: string[], env: Record<string, string>, input?: string) {
   return spawnSync(process.execPath, [...entryArgs("src/cli/ask.ts"), ...args], {
@@ -41,7 +43,8 @@ describe("npm run ask", { timeout: 180_000 }, () => {
   let env: Record<string, string>;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "sotay-ask-"));
-    env = { DATA_DIR: join(dir, "data") };
+    // An empty store, as on a fresh clone, from a folder initdb has prepared (initdb is not what is tested).
+    env = { DATA_DIR: preparedDataDir(join(dir, "data")) };
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
@@ -78,6 +81,7 @@ describe("npm run ask", { timeout: 180_000 }, () => {
       chunkId: expect.any(String),
       quote: expect.stringContaining("ba đột phá chiến lược"),
     });
+    expect(parseAnswer(answer, "the --json output")).toEqual(answer);
   });
 
   it("answers JSON lines in order, keeping conversations, opening the store once", () => {
@@ -97,6 +101,7 @@ describe("npm run ask", { timeout: 180_000 }, () => {
     expect(lines[1].answer).toContain("2026-2031");
     expect(lines[2]).toMatchObject({ found: false, citations: [] });
     expect(lines[3].error).toContain("invalid line");
+    for (const line of lines.slice(0, 3)) expect(parseAnswer(line, `line ${line.id}`)).toEqual(line);
     expect(result.status).toBe(1);
   });
 

@@ -1,4 +1,4 @@
-import type { BenchDoc, BenchQuery } from "../../ingest/bench/bench-retrieval.ts";
+import type { BenchDoc, BenchQuery } from "../../bench/types.ts";
 import { fakeEmbedding, foldWords } from "./openai-server.ts";
 
 /**

@@ -1,8 +1,24 @@
 import { cpSync, readFileSync } from "node:fs";
-import { ENTRY_DIR } from "./entry.ts";
+import { fileURLToPath } from "node:url";
 
-/** Made once per run by build-entries.ts: a PGlite data folder right after initdb, nothing else. */
-export const PGLITE_TEMPLATE = `${ENTRY_DIR}pglite-initdb`;
+const version = (pkg: string): string =>
+  JSON.parse(readFileSync(new URL(`../../node_modules/${pkg}/package.json`, import.meta.url), "utf8"))
+    .version;
+
+/**
+ * Where build-entries.ts keeps what initdb made, per version of PGlite and pgvector: what initdb
+ * writes depends on nothing else, so a run reuses an earlier run's (seconds of CPU, more on a busy
+ * machine, before any test can start). Another version gets a folder of its own.
+ */
+export const PGLITE_CACHE = fileURLToPath(
+  new URL(
+    `../../node_modules/.cache/sotay-test-pglite/${version("@electric-sql/pglite")}+${version("@electric-sql/pglite-pgvector")}/`,
+    import.meta.url,
+  ),
+);
+
+/** Made by build-entries.ts: a PGlite data folder right after initdb, nothing else. */
+export const PGLITE_TEMPLATE = `${PGLITE_CACHE}initdb`;
 
 /**
  * `path` made a PGlite data folder that initdb has already prepared, by copying the template: the
@@ -14,8 +30,8 @@ export function preparedDataDir(path: string): string {
   return path;
 }
 
-/** Made once per run by build-entries.ts: the same initdb'd store, dumped (PGlite's dumpDataDir). */
-export const PGLITE_SEED = `${ENTRY_DIR}pglite-initdb.tar`;
+/** Made by build-entries.ts: the same initdb'd store, dumped (PGlite's dumpDataDir). */
+export const PGLITE_SEED = `${PGLITE_CACHE}initdb.tar`;
 
 let seed: Blob | undefined;
 

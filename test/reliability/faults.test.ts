@@ -1,18 +1,11 @@
 /**
- * Faults: the chat model down, slow or talking nonsense; the embeddings endpoint down during an
- * ingest; an ingest killed with SIGKILL; the database down at start and restarted while the
- * service runs (through a TCP proxy in front of the local PostgreSQL, never the server itself);
- * Telegram and Zalo answering 429/5xx. Child processes are bounded by timeouts.
+ * Faults: the chat model down, slow or talking nonsense; the database down at start and restarted
+ * while the service runs (through a TCP proxy in front of the local PostgreSQL, never the server
+ * itself); Telegram and Zalo answering 429/5xx. The ingest faults are in ingest-faults.test.ts.
+ * Child processes are bounded by timeouts.
  */
-import { spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer as createHttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type App, createApp } from "../../src/app.ts";
 import { createTelegramChannel } from "../../src/channels/telegram/telegram-channel.ts";
@@ -21,12 +14,10 @@ import { loadConfig } from "../../src/config.ts";
 import { createLogger } from "../../src/logger.ts";
 import { createServer, STORE_DOWN_TEXT } from "../../src/server/create-server.ts";
 import { createAnswerStore } from "../../src/store/answer-store.ts";
-import type { Database } from "../../src/store/database.ts";
 import { createDeliveryStore } from "../../src/store/delivery-store.ts";
-import { openStore } from "../../src/store/open-store.ts";
-import { type Entry, entryArgs } from "../helpers/entry.ts";
+import { freshDatabase, start } from "../helpers/faults.ts";
 import { startOpenAIServer } from "../helpers/openai-server.ts";
-import { preparedDataDir, seeded } from "../helpers/pglite-folder.ts";
+import { seeded } from "../helpers/pglite-folder.ts";
 import { startTcpProxy, type TcpProxy } from "../helpers/tcp-proxy.ts";
 import { ADMIN, BOT_INFO, BOT_TOKEN, LAN, logSink, privateText } from "../helpers/telegram.ts";
 import { startFakeZalo, textEvent, ZALO_TOKEN } from "../helpers/zalo.ts";
@@ -34,116 +25,7 @@ import { startFakeZalo, textEvent, ZALO_TOKEN } from "../helpers/zalo.ts";
 // biome-ignore lint/suspicious/noExplicitAny: tests read the JSON a client would
 const json = (res: Response): Promise<any> => res.json();
 const GROWTH = "Hà Nội phấn đấu tăng trưởng kinh tế bao nhiêu?";
-const SEED = "corpus/ha-noi-tien-phong-dua-nghi-quyet-xiv-vao-cuoc-song.md";
 const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL;
-
-interface Run {
-  status: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-  ms: number;
-}
-
-/** A child process of the project, its output collected; killed if it outlives `timeoutMs`. */
-function start(script: Entry, args: string[], env: Record<string, string>, timeoutMs = 90_000) {
-  const started = Date.now();
-  const child = spawn(process.execPath, [...entryArgs(script), ...args], {
-    env: { ...process.env, LOG_LEVEL: "info", ...env },
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d) => {
-    stdout += d;
-  });
-  child.stderr.on("data", (d) => {
-    stderr += d;
-  });
-  const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-  const done = new Promise<Run>((resolve) => {
-    child.on("close", (status, signal) => {
-      clearTimeout(timer);
-      resolve({ status, signal, stdout, stderr, ms: Date.now() - started });
-    });
-  });
-  return { child, done, output: () => stdout + stderr };
-}
-
-/** A throw-away PostgreSQL database, dropped by `drop`. */
-async function freshDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `sotay_t_${randomBytes(5).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(TEST_DATABASE_URL as string);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: TEST_DATABASE_URL });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
-}
-
-/** The store's invariants: BM25 statistics equal what the stored passages imply, no orphan rows. */
-async function expectConsistentStore(db: Database) {
-  const [df] = await db.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM (
-       SELECT term, count(*)::int AS df FROM chunks, unnest(terms) AS term GROUP BY term
-     ) live FULL JOIN term_stats t USING (term) WHERE live.df IS DISTINCT FROM t.df`,
-  );
-  expect(df?.n).toBe(0);
-  const [stats] = await db.query<{ ok: boolean }>(
-    `SELECT s.chunk_count = (SELECT count(*) FROM chunks)
-        AND s.length_total = (SELECT coalesce(sum(length), 0) FROM chunks) AS ok FROM corpus_stats s`,
-  );
-  expect(stats?.ok).toBe(true);
-  const [orphans] = await db.query<{ n: number }>(
-    "SELECT count(*)::int AS n FROM chunks c LEFT JOIN documents d ON d.id = c.document_id WHERE d.id IS NULL",
-  );
-  expect(orphans?.n).toBe(0);
-  const [empty] = await db.query<{ n: number }>(
-    "SELECT count(*)::int AS n FROM documents d WHERE NOT EXISTS (SELECT 1 FROM chunks c WHERE c.document_id = d.id)",
-  );
-  expect(empty?.n).toBe(0);
-}
-
-/** `count` documents made of the seed article's real paragraphs, recombined: a corpus that takes seconds to ingest. */
-async function writeCorpus(dir: string, count: number) {
-  const body = readFileSync(SEED, "utf8").replace(/^---\n[\s\S]*?\n---\n/, "");
-  const paragraphs = body.split(/\n\s*\n/).filter((p) => p.trim() && !p.startsWith("#"));
-  await mkdir(dir, { recursive: true });
-  for (let i = 0; i < count; i++) {
-    const picked = paragraphs.map((_, j) => paragraphs[(j * 7 + i) % paragraphs.length]);
-    await writeFile(
-      join(dir, `van-ban-${String(i).padStart(3, "0")}.md`),
-      `---\ntitle: Văn bản số ${i}\npublisher: Thành ủy Hà Nội\n---\n\n## Phần ${i}\n\n${picked.join("\n\n")}\n`,
-    );
-  }
-}
-
-function dirSize(dir: string): number {
-  let size = 0;
-  try {
-    for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
-      if (entry.isFile())
-        size += statSync(join(entry.parentPath, entry.name), { throwIfNoEntry: false })?.size ?? 0;
-    }
-  } catch {
-    // not created yet, or a file vanished while we looked: the next look counts it
-  }
-  return size;
-}
-
-let tmp: string;
-beforeAll(async () => {
-  tmp = await mkdtemp(join(tmpdir(), "sotay-faults-"));
-});
-afterAll(() => rm(tmp, { recursive: true, force: true }));
 
 describe("the chat model down, slow or returning garbage", () => {
   let app: App;
@@ -216,129 +98,6 @@ describe("the chat model down, slow or returning garbage", () => {
       await offline.close();
     }
   });
-});
-
-describe("ingest faults (npm run ingest in a child process)", { timeout: 180_000 }, () => {
-  it("the embeddings endpoint down: a clear failure, the previous index untouched, a re-run completes", async () => {
-    const embeddings = await startOpenAIServer();
-    const servers = [embeddings];
-    const corpus = join(tmp, "embed-corpus");
-    await mkdir(corpus);
-    await writeFile(join(corpus, "seed.md"), readFileSync(SEED));
-    const env = {
-      DATA_DIR: preparedDataDir(join(tmp, "embed-data")),
-      CORPUS_DIR: corpus,
-      EMBEDDINGS: "openai",
-      OPENAI_BASE_URL: embeddings.url,
-      EMBEDDING_MODEL: "fake-embed",
-      EMBEDDING_DIMENSIONS: "32",
-    };
-    try {
-      const first = await start("ingest/cli.ts", ["--json"], env).done;
-      expect(first.status).toBe(0);
-      const before = JSON.parse(first.stdout);
-      expect(before.documents.added).toBe(1);
-
-      // A second document arrives while the endpoint is down.
-      await writeCorpus(join(corpus, "moi"), 2);
-      embeddings.failNext(503, 1_000);
-      const failed = await start("ingest/cli.ts", [], env).done;
-      expect(failed.status).toBe(1);
-      expect(failed.stderr).toMatch(/Ingest failed: embedding failed while ingesting .*HTTP 503/);
-      expect(failed.stderr).not.toMatch(/\n\s+at /); // a message, not a stack trace
-
-      // The index is what it was: the seed alone, searchable.
-      const store = await openStore({ DATA_DIR: env.DATA_DIR });
-      try {
-        expect((await store.listDocuments()).map((d) => d.path)).toEqual(["seed.md"]);
-        expect((await store.stats()).chunks).toBe(before.chunks);
-        await expectConsistentStore(store.db);
-      } finally {
-        await store.db.close();
-      }
-
-      // The endpoint is back (a new server: the old one still has failures queued).
-      const back = await startOpenAIServer();
-      servers.push(back);
-      const rerun = await start("ingest/cli.ts", ["--json"], { ...env, OPENAI_BASE_URL: back.url }).done;
-      expect(rerun.status).toBe(0);
-      expect(JSON.parse(rerun.stdout).documents).toMatchObject({ added: 2, unchanged: 1, failed: [] });
-    } finally {
-      for (const server of servers) await server.close();
-    }
-  });
-
-  const engines: { name: string; skip: boolean }[] = [
-    { name: "pglite", skip: false },
-    { name: "postgres", skip: !TEST_DATABASE_URL },
-  ];
-  it.each(engines)(
-    "SIGKILL in the middle of an ingest on $name: a consistent store, and a re-run finishes",
-    async ({ name, skip }) => {
-      if (skip) return;
-      const corpus = join(tmp, `kill-corpus-${name}`);
-      const count = 150;
-      await writeCorpus(corpus, count);
-      const database = name === "postgres" ? await freshDatabase() : undefined;
-      const dataDir = join(tmp, `kill-data-${name}`);
-      if (!database) preparedDataDir(dataDir);
-      const env = {
-        DATA_DIR: dataDir,
-        CORPUS_DIR: corpus,
-        ...(database ? { DATABASE_URL: database.url } : {}),
-      };
-      const config = loadConfig(env);
-      try {
-        const run = start("ingest/cli.ts", ["--json"], env);
-        // Killed once some of the documents are written and before all of them are.
-        let probe: pg.Client | undefined;
-        if (database) {
-          probe = new pg.Client({ connectionString: database.url });
-          await probe.connect();
-        }
-        let killedMidway = false;
-        const deadline = Date.now() + 60_000;
-        while (run.child.exitCode === null && Date.now() < deadline) {
-          await new Promise((r) => setTimeout(r, 25));
-          if (probe) {
-            const rows = await probe
-              .query<{ n: number }>("SELECT count(*)::int AS n FROM documents")
-              .then((r) => r.rows[0]?.n ?? 0)
-              .catch(() => 0);
-            if (rows > 0 && rows < count) killedMidway = run.child.kill("SIGKILL");
-          } else if (dirSize(dataDir) > 55 * 1024 * 1024) killedMidway = run.child.kill("SIGKILL");
-          if (killedMidway) break;
-        }
-        await probe?.end();
-        const killed = await run.done;
-        expect(killedMidway).toBe(true);
-        expect(killed.signal).toBe("SIGKILL");
-
-        const store = await openStore(config);
-        try {
-          const written = (await store.stats()).documents;
-          expect(written).toBeLessThan(count);
-          await expectConsistentStore(store.db);
-        } finally {
-          await store.db.close();
-        }
-        const rerun = await start("ingest/cli.ts", ["--json"], env).done;
-        expect(rerun.status).toBe(0);
-        const summary = JSON.parse(rerun.stdout);
-        expect(summary.documents.added + summary.documents.unchanged).toBe(count);
-        expect(summary.documents.added).toBeGreaterThan(0);
-        const after = await openStore(config);
-        try {
-          expect((await after.stats()).documents).toBe(count);
-          await expectConsistentStore(after.db);
-        } finally {
-          await after.db.close();
-        }
-      } finally {
-        await database?.drop();
-      }
-    },
-  );
 });
 
 describe.skipIf(!TEST_DATABASE_URL)(

@@ -6,6 +6,7 @@ import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type App, createApp } from "../../src/app.ts";
 import { loadConfig } from "../../src/config.ts";
+import { parseAnswer } from "../../src/contract/answer.ts";
 import { createLogger } from "../../src/logger.ts";
 import { createServer, type Server } from "../../src/server/create-server.ts";
 import { buildWebAssets } from "../../src/web/build-assets.ts";
@@ -77,6 +78,8 @@ describe("HTTP service", () => {
       quote: expect.any(String),
     });
     expect(res.headers.get("x-request-id")).toBe(answer.id);
+    // The whole body is an answer of the contract, with no field the contract does not name.
+    expect(parseAnswer(answer, "POST /api/ask's body")).toEqual(answer);
   });
 
   it("keeps a conversation for follow-ups", async () => {

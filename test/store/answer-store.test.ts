@@ -60,6 +60,22 @@ describe.each(testEngines())("answers and feedback on $name", (engine) => {
     expect(await store.get("missing00000")).toBeUndefined();
   });
 
+  it("refuses a stored answer that breaks the contract, naming the record and the field", async () => {
+    const id = newAnswerId();
+    const broken = { ...answer, id, citations: [{ n: 1, quote: answer.citations[0]?.quote }] };
+    await store.record({
+      id,
+      channel: "zalo",
+      question: answer.question,
+      answer: broken as unknown as Answer,
+    });
+    await expect(store.get(id)).rejects.toThrow(
+      new RegExp(
+        `^stored answer ${id} is not an answer of the contract: citations\\.0\\.document: .*expected string`,
+      ),
+    );
+  });
+
   it("keeps one vote per user per answer: a second vote replaces the first", async () => {
     const id = newAnswerId();
     await store.record({ id, channel: "telegram", question: answer.question, answer: { ...answer, id } });

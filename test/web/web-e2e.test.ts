@@ -17,6 +17,7 @@ import { loadConfig } from "../../src/config.ts";
 import { createLogger } from "../../src/logger.ts";
 import { createServer } from "../../src/server/create-server.ts";
 import { buildWebAssets } from "../../src/web/build-assets.ts";
+import { preparedDataDir } from "../helpers/pglite-folder.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 const ADMIN_TOKEN = "e2e-admin-token-0123456789";
@@ -52,7 +53,7 @@ describe.skipIf(!hasChromium && !inCI)("chat page in Chromium", { timeout: 60_00
       throw new Error(`${CHROMIUM} is missing: the CI image must run \`apt-get install -y chromium\``);
     }
     await mkdir(artifacts, { recursive: true });
-    dataDir = await mkdtemp(join(tmpdir(), "sotay-web-e2e-"));
+    dataDir = preparedDataDir(await mkdtemp(join(tmpdir(), "sotay-web-e2e-")));
     const config = loadConfig({ DATA_DIR: dataDir, CORPUS_DIR: join(root, "corpus"), LOG_LEVEL: "silent" });
     const logger = createLogger(config.LOG_LEVEL);
     app = await createApp(config, logger);

@@ -1,29 +1,28 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  type BenchDoc,
-  type BenchQuery,
-  type BenchResult,
-  benchQuerySchema,
-  computeMetrics,
   DATABASE_SEARCH,
-  firstRelevantRank,
-  foldQuery,
   formatTable,
-  type MethodResult,
   PLAIN_BM25,
   PLAIN_RANKING,
   type PreparedBench,
-  parseJsonl,
-  partMetrics,
-  percentile,
   prepareRetrievalBench,
   runRetrievalBench,
   summarize,
   versusPlain,
-} from "../ingest/bench/bench-retrieval.ts";
-import { createOpenAIEmbedder } from "../src/embeddings/openai-embedder.ts";
-import { conceptEmbedding, FUSION_DOCS, FUSION_QUERIES } from "./helpers/dense-fusion.ts";
-import { type OpenAIServer, startOpenAIServer } from "./helpers/openai-server.ts";
+} from "../../bench/bench-retrieval.ts";
+import { foldQuery, parseJsonl } from "../../bench/bench-set.ts";
+import { computeMetrics, firstRelevantRank, partMetrics, percentile } from "../../bench/metrics.ts";
+import {
+  type BenchDoc,
+  type BenchQuery,
+  type BenchResult,
+  benchQuerySchema,
+  type MethodResult,
+} from "../../bench/types.ts";
+import { createOpenAIEmbedder } from "../../src/embeddings/openai-embedder.ts";
+import { conceptEmbedding, FUSION_DOCS, FUSION_QUERIES } from "../helpers/dense-fusion.ts";
+import { type OpenAIServer, startOpenAIServer } from "../helpers/openai-server.ts";
+import { PGLITE_TEMPLATE } from "../helpers/pglite-folder.ts";
 
 describe("retrieval benchmark metrics", () => {
   it("ranks by passage, duplicates of one document taking separate ranks", () => {
@@ -109,7 +108,7 @@ describe("runRetrievalBench on a tiny Vietnamese set (PGlite)", () => {
   let prepared: PreparedBench;
 
   beforeAll(async () => {
-    prepared = await prepareRetrievalBench({ docs: DOCS, engine: "pglite" });
+    prepared = await prepareRetrievalBench({ docs: DOCS, engine: "pglite", pgliteTemplate: PGLITE_TEMPLATE });
   });
   afterAll(async () => {
     await prepared?.close();
@@ -308,6 +307,7 @@ describe("plain BM25 beside the retriever (pure)", () => {
 describe("runRetrievalBench", () => {
   it("ingests, queries and removes its store in one call; an unknown relevant id is reported", async () => {
     const result = await runRetrievalBench({
+      pgliteTemplate: PGLITE_TEMPLATE,
       docs: DOCS.slice(0, 2),
       queries: [{ id: "q", q: "đăng ký thường trú", relevant: ["cu-tru/thuong-tru", "khong-co"] }],
       warmup: 0,
@@ -332,7 +332,7 @@ describe("with a dense embedder (a local OpenAI-compatible server, deterministic
       dimensions: 32,
       maxRetries: 0,
     });
-    prepared = await prepareRetrievalBench({ docs: FUSION_DOCS, embedder });
+    prepared = await prepareRetrievalBench({ docs: FUSION_DOCS, embedder, pgliteTemplate: PGLITE_TEMPLATE });
     result = await prepared.run(FUSION_QUERIES, { warmup: 0, k: 5 });
   });
   afterAll(async () => {

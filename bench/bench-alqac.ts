@@ -3,14 +3,9 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
-import { type AlqacLaw, readAlqacLaws } from "../alqac.ts";
-import { errorMessage } from "../run-ingest.ts";
+import { errorMessage } from "../src/error-message.ts";
+import { type AlqacLaw, readAlqacLaws } from "./alqac.ts";
 import {
-  type BenchDoc,
-  type BenchQuery,
-  type BenchResult,
-  benchDocSchema,
-  benchQuerySchema,
   closeOnSignal,
   commonArgs,
   commonOptions,
@@ -18,20 +13,27 @@ import {
   formatTable,
   parseCli,
   prepareRetrievalBench,
-  type QueryPart,
-  readJsonl,
   SCALE_USAGE,
   storeOptionsFrom,
   summarize,
   warnAbout,
 } from "./bench-retrieval.ts";
+import { readJsonl } from "./bench-set.ts";
+import {
+  type BenchDoc,
+  type BenchQuery,
+  type BenchResult,
+  benchDocSchema,
+  benchQuerySchema,
+  type QueryPart,
+} from "./types.ts";
 
 /**
  * The retrieval benchmark on ALQAC 2023 (../shared/bench/alqac2023, read at run time, never copied
  * into the repository): one document per law article, the 100 training questions, run twice on
  * one ingested store: as typed, and typed without diacritics.
  */
-const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const REPO_ROOT = fileURLToPath(new URL("..", import.meta.url));
 export const DEFAULT_ALQAC_DIR = resolve(REPO_ROOT, "../shared/bench/alqac2023");
 
 const trainSchema = z.array(

@@ -1,26 +1,20 @@
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { BM25_B, BM25_K1, idf, TERM_SPACE, termId } from "../../src/retrieval/bm25.ts";
-import { loadAbbreviations } from "../../src/retrieval/expand-query.ts";
-import { coverage, DEFAULT_RERANK, type RerankOptions, rerank } from "../../src/retrieval/rerank.ts";
+import { loadAbbreviations } from "../src/retrieval/expand-query.ts";
+import { coverage, DEFAULT_RERANK, type RerankOptions, rerank } from "../src/retrieval/rerank.ts";
 import {
   createRetriever,
   DEFAULT_RANKING,
   type RetrieverDeps,
   type WeightedTerm,
-} from "../../src/retrieval/retriever.ts";
-import { searchableText } from "../../src/store/corpus-store.ts";
-import { lexicalTerms, syllables } from "../../src/text/tokenize.ts";
-import { readAlqacLaws } from "../alqac.ts";
+} from "../src/retrieval/retriever.ts";
+import { searchableText } from "../src/store/corpus-store.ts";
+import { BM25_B, BM25_K1, idf, TERM_SPACE, termId } from "../src/text/bm25.ts";
+import { lexicalTerms, syllables } from "../src/text/tokenize.ts";
+import { readAlqacLaws } from "./alqac.ts";
 import { alqacDocs, DEFAULT_ALQAC_DIR, readAlqacQueries } from "./bench-alqac.ts";
-import {
-  type BenchQuery,
-  computeMetrics,
-  firstRelevantRank,
-  foldQuery,
-  type Metrics,
-} from "./bench-retrieval.ts";
+import { foldQuery } from "./bench-set.ts";
 import {
   buildMemoryCorpus,
   type MemoryCorpus,
@@ -28,6 +22,8 @@ import {
   memoryLexical,
   memoryQueryable,
 } from "./memory-store.ts";
+import { computeMetrics, firstRelevantRank } from "./metrics.ts";
+import type { BenchQuery, Metrics } from "./types.ts";
 
 /**
  * Offline tuning harness for ranking on ALQAC 2023: the real retriever over an in-memory copy of
@@ -44,7 +40,7 @@ import {
  * gains most on questions 1-50. Questions 51-100 are printed too (they were seen while developing:
  * a check, not a pristine held-out set). The database run (`npm run bench:alqac`) is the judge.
  *
- *   npx tsx ingest/bench/tune-alqac.ts [--alqac DIR] [--sweeps] [--misses]
+ *   npx tsx bench/tune-alqac.ts [--alqac DIR] [--sweeps] [--misses]
  */
 
 export interface Split {

@@ -1,5 +1,5 @@
-import { createHash, randomBytes } from "node:crypto";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { cp, mkdtemp, rm } from "node:fs/promises";
 import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -7,19 +7,39 @@ import { parseArgs } from "node:util";
 import MiniSearch from "minisearch";
 import pg from "pg";
 import { z } from "zod";
-import { createAnswerer } from "../../src/answer/answerer.ts";
-import { DEFAULT_LEXICAL_INDEX_MB, loadConfig } from "../../src/config.ts";
-import { createDenseEmbedder } from "../../src/embeddings/create-dense-embedder.ts";
-import type { DenseEmbedder } from "../../src/embeddings/types.ts";
-import { createLogger } from "../../src/logger.ts";
-import { corpusRevision } from "../../src/reliability/versioned-cache.ts";
-import { loadAbbreviations } from "../../src/retrieval/expand-query.ts";
-import { createLexicalIndexSource } from "../../src/retrieval/lexical-index.ts";
-import { createRetriever, type RankingOptions } from "../../src/retrieval/retriever.ts";
-import type { CorpusStore } from "../../src/store/corpus-store.ts";
-import { openStore } from "../../src/store/open-store.ts";
-import { errorMessage, runIngest } from "../run-ingest.ts";
+import { runIngest } from "../ingest/run-ingest.ts";
+import { createAnswerer } from "../src/answer/answerer.ts";
+import { DEFAULT_LEXICAL_INDEX_MB, loadConfig } from "../src/config.ts";
+import { createDenseEmbedder } from "../src/embeddings/create-dense-embedder.ts";
+import type { DenseEmbedder } from "../src/embeddings/types.ts";
+import { errorMessage } from "../src/error-message.ts";
+import { createLogger } from "../src/logger.ts";
+import { corpusRevision } from "../src/reliability/versioned-cache.ts";
+import { loadAbbreviations } from "../src/retrieval/expand-query.ts";
+import { createLexicalIndexSource } from "../src/retrieval/lexical-index.ts";
+import { createRetriever, type RankingOptions } from "../src/retrieval/retriever.ts";
+import type { CorpusStore } from "../src/store/corpus-store.ts";
+import { openStore } from "../src/store/open-store.ts";
+import { checkDocs, foldQuery, readJsonl, writeDocsCorpus } from "./bench-set.ts";
 import { countPassages, DEFAULT_SEED, DEFAULT_UNITS_PER_DOC, generateDistractors } from "./distractors.ts";
+import { computeMetrics, firstRelevantRank, partMetrics, percentile } from "./metrics.ts";
+import {
+  type AnswerTiming,
+  type BenchDoc,
+  type BenchQuery,
+  type BenchResult,
+  benchDocSchema,
+  benchQuerySchema,
+  ENGINES,
+  type Engine,
+  type IngestStats,
+  type MethodResult,
+  type Metrics,
+  type PartMetrics,
+  type QueryOutcome,
+  type QueryPart,
+  type RankingVariant,
+} from "./types.ts";
 
 /**
  * Retrieval quality and latency of the offline retriever (BM25 in the store, no dense embedder)
@@ -56,235 +76,6 @@ export const DEFAULT_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres";
 export const WARMUP = 20;
 /** The app's defaults (src/config.ts): passages given to the answerer, extractive refusal threshold. */
 export const ANSWER_TOP_K = 5;
-
-const CUTOFFS = [1, 5, 10] as const;
-
-export const ENGINES = ["pglite", "postgres"] as const;
-export type Engine = (typeof ENGINES)[number];
-
-const nonBlank = z.string().refine((s) => s.trim() !== "", "must not be blank");
-
-export const benchDocSchema = z.object({ id: nonBlank, title: z.string(), text: z.string() });
-export const benchQuerySchema = z.object({ id: nonBlank, q: nonBlank, relevant: z.array(nonBlank).min(1) });
-
-export type BenchDoc = z.infer<typeof benchDocSchema>;
-export type BenchQuery = z.infer<typeof benchQuerySchema>;
-
-/** One object per non-blank line; a bad line throws with its file and line number. */
-export function parseJsonl<T>(content: string, schema: z.ZodType<T>, source: string): T[] {
-  const out: T[] = [];
-  const lines = content.split(/\r\n|\r|\n/);
-  for (let i = 0; i < lines.length; i++) {
-    const line = (lines[i] ?? "").trim();
-    if (line === "") continue;
-    let json: unknown;
-    try {
-      json = JSON.parse(line);
-    } catch (error) {
-      throw new Error(`${source}:${i + 1}: not valid JSON (${errorMessage(error)})`);
-    }
-    const parsed = schema.safeParse(json);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const where = issue?.path.length ? `${issue.path.join(".")}: ` : "";
-      throw new Error(`${source}:${i + 1}: ${where}${issue?.message ?? "invalid"}`);
-    }
-    out.push(parsed.data);
-  }
-  return out;
-}
-
-export async function readJsonl<T>(path: string, schema: z.ZodType<T>): Promise<T[]> {
-  return parseJsonl(await readFile(path, "utf8"), schema, path);
-}
-
-/** Doc ids must be unique (the JSONL line of the second one is named). */
-export function checkDocs(docs: BenchDoc[], source = "docs"): void {
-  const seen = new Map<string, number>();
-  docs.forEach((d, i) => {
-    const first = seen.get(d.id);
-    if (first !== undefined)
-      throw new Error(`${source}: document id "${d.id}" appears twice (#${first + 1}, #${i + 1})`);
-    seen.set(d.id, i);
-  });
-}
-
-/** A question as typed without diacritics: NFD, combining marks removed, đ→d; case kept. */
-export function foldQuery(text: string): string {
-  return text
-    .replace(/đ/g, "d")
-    .replace(/Đ/g, "D")
-    .normalize("NFD")
-    .replace(/\p{M}+/gu, "")
-    .normalize("NFC");
-}
-
-/** A file name stem from a document id: ASCII letters/digits and hyphens, never empty. */
-export function slugify(id: string): string {
-  const slug = foldQuery(id)
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-+|-+$/g, "");
-  if (slug === "") return `doc-${hash(id)}`;
-  return slug.length > 100 ? `${slug.slice(0, 90)}-${hash(id)}` : slug;
-}
-
-const hash = (s: string) => createHash("sha256").update(s).digest("hex").slice(0, 8);
-
-/** Writes one `<slug>.txt` per document (title line, blank line, text); returns file path → doc id. */
-export async function writeDocsCorpus(docs: BenchDoc[], dir: string): Promise<Map<string, string>> {
-  const pathToId = new Map<string, string>();
-  for (const doc of docs) {
-    const stem = slugify(doc.id);
-    let path = `${stem}.txt`;
-    for (let n = 2; pathToId.has(path); n++) path = `${stem}-${n}.txt`;
-    pathToId.set(path, doc.id);
-    const title = doc.title.replace(/\s+/g, " ").trim();
-    await writeFile(join(dir, path), `${title ? `${title}\n\n` : ""}${doc.text}\n`, "utf8");
-  }
-  return pathToId;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Metrics
-
-export interface Metrics {
-  r1: number;
-  r5: number;
-  r10: number;
-  mrr10: number;
-}
-
-/** 1-based rank of the first relevant entry, or null. Each entry is one passage's document id. */
-export function firstRelevantRank(
-  docIds: readonly (string | undefined)[],
-  relevant: readonly string[],
-): number | null {
-  const wanted = new Set(relevant);
-  const i = docIds.findIndex((id) => id !== undefined && wanted.has(id));
-  return i < 0 ? null : i + 1;
-}
-
-export function computeMetrics(ranks: readonly (number | null)[]): Metrics {
-  const n = ranks.length;
-  if (n === 0) return { r1: 0, r5: 0, r10: 0, mrr10: 0 };
-  const within = (c: number) => ranks.filter((r) => r !== null && r <= c).length / n;
-  const [r1, r5, r10] = CUTOFFS.map(within) as [number, number, number];
-  const mrr10 = ranks.reduce<number>((s, r) => s + (r !== null && r <= 10 ? 1 / r : 0), 0) / n;
-  return { r1, r5, r10, mrr10 };
-}
-
-/** Nearest-rank percentile (p in 0..100) of a list of durations. */
-export function percentile(values: readonly number[], p: number): number {
-  if (values.length === 0) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[index] as number;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Results
-
-export interface QueryOutcome {
-  id: string;
-  /** the query as searched (folded when foldQueries) */
-  q: string;
-  rank: number | null;
-  /** document id of each retrieved passage, best first (duplicates kept) */
-  docs: (string | undefined)[];
-  ms: number;
-}
-
-/** A range of the queries, by position: `from` inclusive, `to` exclusive. */
-export interface QueryPart {
-  name: string;
-  from: number;
-  to: number;
-}
-
-export interface PartMetrics extends Metrics {
-  name: string;
-  queries: number;
-}
-
-/** The metrics of each range of queries (ranks in query order). */
-export function partMetrics(
-  perQuery: readonly { rank: number | null }[],
-  parts: readonly QueryPart[],
-): PartMetrics[] {
-  return parts.map((part) => {
-    const ranks = perQuery.slice(part.from, part.to).map((q) => q.rank);
-    return { name: part.name, queries: ranks.length, ...computeMetrics(ranks) };
-  });
-}
-
-export interface MethodResult extends Metrics {
-  name: string;
-  p50ms: number;
-  p95ms: number;
-  perQuery: QueryOutcome[];
-}
-
-/** How the store was filled: distractor generation, corpus files, runIngest. */
-export interface IngestStats {
-  /** distractor documents and the passages they added */
-  distractorDocs: number;
-  distractorPassages: number;
-  generateMs: number;
-  /** writing the corpus folder */
-  writeMs: number;
-  /** runIngest alone */
-  ingestMs: number;
-  passagesPerSec: number;
-  /** VACUUM ANALYZE after the ingest (0 when skipped) */
-  vacuumMs: number;
-  /** building the in-process lexical index (absent when it is off or over its budget) */
-  index?: { ms: number; mb: number };
-}
-
-/** Retrieval + extractive answer, the whole offline path of one question. */
-export interface AnswerTiming {
-  topK: number;
-  p50ms: number;
-  p95ms: number;
-  /** share of questions answered (the others get "not in the documents") */
-  found: number;
-}
-
-export interface BenchResult extends Metrics {
-  engine: Engine;
-  /** the dense embedder's id when the retriever fused BM25 with dense vectors */
-  dense?: string;
-  docs: number;
-  chunks: number;
-  ingest: IngestStats;
-  answer?: AnswerTiming;
-  /** 1-minute load average when the run ended: the machine may be shared */
-  load: number;
-  queries: number;
-  foldQueries: boolean;
-  k: number;
-  p50ms: number;
-  p95ms: number;
-  perQuery: QueryOutcome[];
-  /** the retriever's metrics on the ranges asked for (RunOptions.parts) */
-  parts?: PartMetrics[];
-  /** share of the top-k slots equal to exact BM25's (every passage scored), same questions */
-  overlap: number;
-  /** the same for the BM25 stage alone (no second stage, no dense ranking) */
-  overlapBm25: number;
-  /** the BM25 stage searched in the database (GIN candidates), without the in-process index */
-  overlapDatabase: number;
-  /** exact BM25, timed in the same run: the baseline the candidate selection is measured against */
-  exact: MethodResult;
-  /** plain BM25 on the same passages (PLAIN_BM25), with its metrics on the same parts */
-  plain: MethodResult & { parts?: PartMetrics[] };
-  baselines: MethodResult[];
-  /** documents the ingest could not read */
-  failed: { id: string; error: string }[];
-  /** relevant ids that name no document of the set */
-  unknownRelevant: string[];
-}
 
 const round = (x: number, digits: number) => Number(x.toFixed(digits));
 
@@ -330,7 +121,7 @@ export function summarize(result: BenchResult) {
     },
     baselines: result.baselines.map((b) => ({ name: b.name, ...m(b) })),
     ...(result.parts ? { parts: result.parts.map(roundPart) } : {}),
-    // Only for scale runs: the plain --json object keeps the keys test/bench-retrieval.test.ts pins.
+    // Only for scale runs: the plain --json object keeps the keys test/bench/bench-retrieval.test.ts pins.
     ...(result.ingest.distractorDocs > 0 || result.answer
       ? {
           ingest: {
@@ -472,15 +263,11 @@ export interface PrepareOptions {
    * The documents' ids must be those returned.
    */
   writeCorpus?: (dir: string) => Promise<Map<string, string>>;
-}
-
-/** A ranking variant measured on the prepared store (PreparedBench.rank). */
-export interface RankingVariant {
-  name: string;
-  /** over DEFAULT_RANKING */
-  ranking?: Partial<RankingOptions>;
-  /** abbreviation expansion as the app does it (default true) */
-  expand?: boolean;
+  /**
+   * A PGlite data folder that initdb has already prepared, copied as the fresh store's folder: the
+   * store opens without running initdb (seconds of CPU). For the tests, which make one per run.
+   */
+  pgliteTemplate?: string;
 }
 
 export interface RunOptions {
@@ -532,6 +319,7 @@ async function openFreshStore(
   engine: Engine,
   adminUrl: string,
   onDispose: (dispose: () => Promise<void>) => void,
+  pgliteTemplate?: string,
 ): Promise<CorpusStore> {
   let store: CorpusStore | undefined;
   const closeStore = async () => {
@@ -544,6 +332,7 @@ async function openFreshStore(
       await closeStore();
       await rm(dir, { recursive: true, force: true });
     });
+    if (pgliteTemplate) await cp(pgliteTemplate, dir, { recursive: true });
     store = await openStore({ DATA_DIR: dir, DATABASE_URL: undefined });
     return store;
   }
@@ -613,9 +402,14 @@ export async function prepareRetrievalBench(options: PrepareOptions): Promise<Pr
       ? await options.writeCorpus(corpusDir)
       : await writeDocsCorpus([...options.docs, ...distractors], corpusDir);
     const writeMs = performance.now() - t;
-    const store = await openFreshStore(engine, options.databaseUrl ?? DEFAULT_ADMIN_URL, (dispose) => {
-      disposeStore = dispose;
-    });
+    const store = await openFreshStore(
+      engine,
+      options.databaseUrl ?? DEFAULT_ADMIN_URL,
+      (dispose) => {
+        disposeStore = dispose;
+      },
+      options.pgliteTemplate,
+    );
     t = performance.now();
     const summary = await runIngest({
       store,

@@ -10,12 +10,12 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { createAnswerer } from "../../src/answer/answerer.ts";
-import { createApp } from "../../src/app.ts";
-import { loadConfig } from "../../src/config.ts";
-import { readViquad, writeViquadCorpus } from "../../src/eval/viquad.ts";
-import { createLogger } from "../../src/logger.ts";
-import { loadAbbreviations } from "../../src/retrieval/expand-query.ts";
+import { createAnswerer } from "../src/answer/answerer.ts";
+import { createApp } from "../src/app.ts";
+import { loadConfig } from "../src/config.ts";
+import { readViquad, writeViquadCorpus } from "../src/eval/viquad.ts";
+import { createLogger } from "../src/logger.ts";
+import { loadAbbreviations } from "../src/retrieval/expand-query.ts";
 
 const { values } = parseArgs({
   args: process.argv.slice(2),

@@ -8,14 +8,14 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { z } from "zod";
+import { runIngest } from "../ingest/run-ingest.ts";
 import { errorMessage } from "../src/error-message.ts";
 import { createLogger } from "../src/logger.ts";
 import { openStore } from "../src/store/open-store.ts";
 import { readAlqacLaws, writeAlqacCorpus } from "./alqac.ts";
-import { alqacDocs } from "./bench/bench-alqac.ts";
-import { writeDocsCorpus } from "./bench/bench-retrieval.ts";
-import { countPassages, generateDistractors } from "./bench/distractors.ts";
-import { runIngest } from "./run-ingest.ts";
+import { alqacDocs } from "./bench-alqac.ts";
+import { writeDocsCorpus } from "./bench-set.ts";
+import { countPassages, generateDistractors } from "./distractors.ts";
 
 /**
  * Ingestion benchmark: PGlite and PostgreSQL side by side, on the seed corpus and on ALQAC 2023.

@@ -1,11 +1,11 @@
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
-import { readViquad, type ViquadItem, writeViquadCorpus } from "../../src/eval/viquad.ts";
-import { DEFAULT_RERANK, type RerankOptions } from "../../src/retrieval/rerank.ts";
-import { DEFAULT_RANKING } from "../../src/retrieval/retriever.ts";
-import { readAlqacLaws } from "../alqac.ts";
-import { errorMessage } from "../run-ingest.ts";
+import { errorMessage } from "../src/error-message.ts";
+import { readViquad, type ViquadItem, writeViquadCorpus } from "../src/eval/viquad.ts";
+import { DEFAULT_RERANK, type RerankOptions } from "../src/retrieval/rerank.ts";
+import { DEFAULT_RANKING } from "../src/retrieval/retriever.ts";
+import { readAlqacLaws } from "./alqac.ts";
 import {
   ALQAC_LAYOUTS,
   type AlqacLayout,
@@ -14,16 +14,13 @@ import {
   readAlqacQueries,
 } from "./bench-alqac.ts";
 import {
-  type BenchDoc,
-  type BenchQuery,
   closeOnSignal,
-  type MethodResult,
   PLAIN_BM25,
   PLAIN_RANKING,
   parseCli,
   prepareRetrievalBench,
-  type RankingVariant,
 } from "./bench-retrieval.ts";
+import type { BenchDoc, BenchQuery, MethodResult, RankingVariant } from "./types.ts";
 
 /**
  * Each tuned part of the ranking on and off, on the same stores: ALQAC 2023 in both layouts
@@ -31,10 +28,10 @@ import {
  * only, the corpus eval:viquad builds). One ingest per corpus (PGlite, in-process index, as the
  * app runs); every variant is a retriever over the same store. Quality only: MRR@10 and R@1.
  *
- *   npx tsx ingest/bench/ablate-ranking.ts [--alqac DIR] [--viquad CSV] [--json]
+ *   npx tsx bench/ablate-ranking.ts [--alqac DIR] [--viquad CSV] [--json]
  */
 
-const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const REPO_ROOT = fileURLToPath(new URL("..", import.meta.url));
 const DEFAULT_VIQUAD_CSV = resolve(REPO_ROOT, "../shared/bench/viquad2-dev/dev.csv");
 
 const withRerank = (r: Partial<RerankOptions>) => ({ rerank: { ...DEFAULT_RERANK, ...r } });
@@ -134,7 +131,7 @@ function format(r: CorpusResult): string {
   return [`${r.corpus}: ${r.passages} passages, ${r.queries} questions`, "", head, rule, ...lines].join("\n");
 }
 
-const USAGE = `Usage: npx tsx ingest/bench/ablate-ranking.ts [--alqac DIR] [--viquad CSV] [--only alqac|viquad] [--json]
+const USAGE = `Usage: npx tsx bench/ablate-ranking.ts [--alqac DIR] [--viquad CSV] [--only alqac|viquad] [--json]
 
 Each tuned part of the ranking on and off (plain BM25, the defaults, plain + one part, the
 defaults − one part, a few weights around the defaults) on ALQAC 2023 in both layouts and on the

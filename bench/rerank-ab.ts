@@ -1,29 +1,26 @@
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
-import { loadAbbreviations } from "../../src/retrieval/expand-query.ts";
-import { DEFAULT_RERANK, rerank } from "../../src/retrieval/rerank.ts";
-import { createRetriever } from "../../src/retrieval/retriever.ts";
-import type { Queryable } from "../../src/store/database.ts";
-import { openStore } from "../../src/store/open-store.ts";
-import { readAlqacLaws } from "../alqac.ts";
-import { errorMessage } from "../run-ingest.ts";
+import { errorMessage } from "../src/error-message.ts";
+import { loadAbbreviations } from "../src/retrieval/expand-query.ts";
+import { DEFAULT_RERANK, rerank } from "../src/retrieval/rerank.ts";
+import { createRetriever } from "../src/retrieval/retriever.ts";
+import type { Queryable } from "../src/store/database.ts";
+import { openStore } from "../src/store/open-store.ts";
+import { readAlqacLaws } from "./alqac.ts";
 import { alqacDocs, DEFAULT_ALQAC_DIR, halves, readAlqacQueries } from "./bench-alqac.ts";
 import {
   closeOnSignal,
   commonArgs,
   commonOptions,
-  computeMetrics,
-  firstRelevantRank,
-  foldQuery,
-  type Metrics,
   parseCli,
-  percentile,
   prepareRetrievalBench,
   SCALE_USAGE,
-  slugify,
   storeOptionsFrom,
 } from "./bench-retrieval.ts";
+import { foldQuery, slugify } from "./bench-set.ts";
+import { computeMetrics, firstRelevantRank, percentile } from "./metrics.ts";
+import type { Metrics } from "./types.ts";
 
 /**
  * The rerank (src/retrieval/rerank.ts) on and off on one store: ALQAC (optionally with
@@ -35,9 +32,9 @@ import {
  * of each, the paired per-question difference, and the rerank's own parts apart (its SQL
  * statement; rerank() in JavaScript).
  */
-const USAGE = `Usage: npx tsx ingest/bench/rerank-ab.ts [--engine pglite|postgres] [--database-url URL]
-                                     [--distractors N] [--seed S] [--passages-per-distractor P]
-                                     [--rounds R] [--k 10] [--alqac DIR] [--json] [--store URL]
+const USAGE = `Usage: npx tsx bench/rerank-ab.ts [--engine pglite|postgres] [--database-url URL]
+                              [--distractors N] [--seed S] [--passages-per-distractor P]
+                              [--rounds R] [--k 10] [--alqac DIR] [--json] [--store URL]
 ${SCALE_USAGE}
   --rounds R          times each question is asked per retriever (default 3)
   --title-weight W, --field-weight F, --repeat-penalty P

@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { z } from "zod";
-import { startFakeZalo } from "../helpers/zalo.ts";
+import { startFakeZalo } from "../test/helpers/zalo.ts";
 
 /**
  * `npm run bench:load`: the service exactly as `npm start` runs it (src/main.ts in a child
@@ -20,7 +20,7 @@ import { startFakeZalo } from "../helpers/zalo.ts";
  * the service's RSS before and after every run (growth beyond noise would be a leak).
  */
 
-const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const REPO_ROOT = fileURLToPath(new URL("..", import.meta.url));
 const DEFAULT_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres";
 const ZALO_TOKEN = "3141592653589793238:ZaloBenchTokenForLoadTestsOnly_x9Q";
 const ZALO_SECRET = "bench-zalo-webhook-secret-4c1d";

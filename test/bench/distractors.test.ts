@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
-import type { BenchDoc, BenchQuery } from "../ingest/bench/bench-retrieval.ts";
 import {
   countPassages,
   DISTRACTOR_ID_PREFIX,
   generateDistractors,
   mulberry32,
   UNIT_MAX_WORDS,
-} from "../ingest/bench/distractors.ts";
+} from "../../bench/distractors.ts";
+import type { BenchDoc, BenchQuery } from "../../bench/types.ts";
 
 // Eight short "articles" of distinct topics, each a few sentences in two paragraphs.
 const TOPICS = [

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import type { AlqacLaw } from "../ingest/alqac.ts";
-import { rankingVariants, viquadSet } from "../ingest/bench/ablate-ranking.ts";
-import { ALQAC_LAYOUTS, alqacDocs } from "../ingest/bench/bench-alqac.ts";
-import { PLAIN_BM25, PLAIN_RANKING } from "../ingest/bench/bench-retrieval.ts";
-import type { ViquadItem } from "../src/eval/viquad.ts";
+import { rankingVariants, viquadSet } from "../../bench/ablate-ranking.ts";
+import type { AlqacLaw } from "../../bench/alqac.ts";
+import { ALQAC_LAYOUTS, alqacDocs } from "../../bench/bench-alqac.ts";
+import { PLAIN_BM25, PLAIN_RANKING } from "../../bench/bench-retrieval.ts";
+import type { ViquadItem } from "../../src/eval/viquad.ts";
 
 // The shape of ../shared/bench/alqac2023/law.json, in miniature (the test never reads ../shared).
 const LAWS: AlqacLaw[] = [

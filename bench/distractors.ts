@@ -1,9 +1,9 @@
-import { splitSentences } from "../../src/text/split-sentences.ts";
-import { chunkDocument } from "../chunk-document.ts";
-import { cleanDocument } from "../clean-document.ts";
-import { plainParagraphs } from "../loaders/plain-paragraphs.ts";
-import { loadText } from "../loaders/text.ts";
-import type { BenchDoc } from "./bench-retrieval.ts";
+import { chunkDocument } from "../ingest/chunk-document.ts";
+import { cleanDocument } from "../ingest/clean-document.ts";
+import { plainParagraphs } from "../ingest/loaders/plain-paragraphs.ts";
+import { loadText } from "../ingest/loaders/text.ts";
+import { splitSentences } from "../src/text/split-sentences.ts";
+import type { BenchDoc } from "./types.ts";
 
 /**
  * Synthetic distractor documents for scale benchmarks: real sentences of the given documents,

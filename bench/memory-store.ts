@@ -1,15 +1,15 @@
-import { countTerms, documentWeights } from "../../src/retrieval/bm25.ts";
-import { MAX_LEXICAL_TERMS, searchableText } from "../../src/store/corpus-store.ts";
-import type { Queryable } from "../../src/store/database.ts";
-import { foldDiacritics } from "../../src/text/fold-diacritics.ts";
-import { chunkDocument } from "../chunk-document.ts";
-import { cleanDocument } from "../clean-document.ts";
-import { loadDocument } from "../loaders/index.ts";
-import type { BenchDoc } from "./bench-retrieval.ts";
-import { slugify } from "./bench-retrieval.ts";
+import { chunkDocument } from "../ingest/chunk-document.ts";
+import { cleanDocument } from "../ingest/clean-document.ts";
+import { loadDocument } from "../ingest/loaders/index.ts";
+import { MAX_LEXICAL_TERMS, searchableText } from "../src/store/corpus-store.ts";
+import type { Queryable } from "../src/store/database.ts";
+import { countTerms, documentWeights } from "../src/text/bm25.ts";
+import { foldDiacritics } from "../src/text/fold-diacritics.ts";
+import { slugify } from "./bench-set.ts";
+import type { BenchDoc } from "./types.ts";
 
 /**
- * The retriever's store, in memory, for tuning ranking quickly (ingest/bench/tune-alqac.ts): the
+ * The retriever's store, in memory, for tuning ranking quickly (bench/tune-alqac.ts): the
  * documents go through the same path as `bench:retrieval` (a `.txt` file per document read by the
  * text loader, cleaned, chunked, BM25 terms of title + headings + text, weights rounded and capped
  * as the store keeps them, average length as a bulk ingest fixes it), and a fake `Queryable`

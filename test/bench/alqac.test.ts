@@ -2,10 +2,10 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type AlqacLaw, alqacSlug, readAlqacLaws, writeAlqacCorpus } from "../ingest/alqac.ts";
-import { alqacDocs, halves } from "../ingest/bench/bench-alqac.ts";
-import { loadDocument } from "../ingest/loaders/index.ts";
-import { listCorpusFiles } from "../ingest/run-ingest.ts";
+import { type AlqacLaw, alqacSlug, readAlqacLaws, writeAlqacCorpus } from "../../bench/alqac.ts";
+import { alqacDocs, halves } from "../../bench/bench-alqac.ts";
+import { loadDocument } from "../../ingest/loaders/index.ts";
+import { listCorpusFiles } from "../../ingest/run-ingest.ts";
 
 // The shape of ../shared/bench/alqac2023/law.json, in miniature (the test never reads ../shared).
 const LAWS = [

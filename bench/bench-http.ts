@@ -10,11 +10,11 @@ import { parseArgs } from "node:util";
 import { serve } from "@hono/node-server";
 import pg from "pg";
 import { z } from "zod";
-import { createApp } from "../../src/app.ts";
-import { loadConfig } from "../../src/config.ts";
-import { createLogger } from "../../src/logger.ts";
-import { createServer } from "../../src/server/create-server.ts";
-import { buildWebAssets } from "../../src/web/build-assets.ts";
+import { createApp } from "../src/app.ts";
+import { loadConfig } from "../src/config.ts";
+import { createLogger } from "../src/logger.ts";
+import { createServer } from "../src/server/create-server.ts";
+import { buildWebAssets } from "../src/web/build-assets.ts";
 
 /**
  * HTTP benchmark of the real service: `POST /api/ask` in extractive mode, under autocannon, on
@@ -26,7 +26,7 @@ import { buildWebAssets } from "../../src/web/build-assets.ts";
  */
 
 const SCRIPT = fileURLToPath(import.meta.url);
-const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const REPO_ROOT = fileURLToPath(new URL("..", import.meta.url));
 const DEFAULT_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres";
 const WORKER_ENV = "SOTAY_BENCH_HTTP_WORKER";
 
