@@ -11,6 +11,7 @@ import { parseArgs } from "node:util";
 import pg from "pg";
 import { z } from "zod";
 import { startFakeZalo } from "../test/helpers/zalo.ts";
+import { corpusSentences, distinctQuestions, type LoadQuestion } from "./distinct-questions.ts";
 
 /**
  * `npm run bench:load`: the service exactly as `npm start` runs it (src/main.ts in a child
@@ -42,7 +43,8 @@ const QUESTIONS = [
 const ZALO_USERS = 200;
 
 const USAGE = `Usage: npm run bench:load -- [--engines postgres,pglite] [--connections N] [--duration S]
-                          [--runs N] [--targets api,zalo] [--database-url URL] [--json]
+                          [--runs N] [--targets api,zalo] [--distinct N] [--cpu-prof DIR]
+                          [--database-url URL] [--json]
 
 Starts src/main.ts (extractive, API_RATE_LIMIT=0, LOG_LEVEL=warn, Zalo webhook against a fake Zalo
 server) on a fresh store per engine, then for each target runs autocannon N times.
@@ -51,6 +53,11 @@ server) on a fresh store per engine, then for each target runs autocannon N time
   --duration S        seconds per run (default 30)
   --runs N            runs per target (default 3)
   --targets LIST      api, zalo (default both)
+  --distinct N        ask N different questions made from the corpus (bench/distinct-questions.ts:
+                      paraphrases, no diacritics, follow-ups in conversations, out of scope), each
+                      once until all are used, so that the answer cache is not what is measured;
+                      without it, 10 questions over and over
+  --cpu-prof DIR      run the service with node --cpu-prof, profiles written to DIR on exit
   --database-url URL  PostgreSQL admin URL for the throw-away database (default $TEST_DATABASE_URL or ${DEFAULT_ADMIN_URL})
   --json              one JSON object on standard output
 Exit code 1 when a request failed (error, timeout or non-2xx).`;
@@ -67,6 +74,8 @@ const argsSchema = z.object({
   duration: z.coerce.number().int().min(1).max(3600).default(30),
   runs: z.coerce.number().int().min(1).max(20).default(3),
   targets: list(["api", "zalo"] as const).default(["api", "zalo"]),
+  distinct: z.coerce.number().int().min(1).max(1_000_000).optional(),
+  "cpu-prof": z.string().min(1).optional(),
   "database-url": z
     .string()
     .regex(/^postgres(ql)?:\/\//)
@@ -98,6 +107,10 @@ interface LoadRun {
   non2xx: number;
   rssBeforeMB: number;
   rssAfterMB: number;
+  /** the service's CPU time (user + system) per request answered, ms */
+  cpuMsPerRequest: number;
+  /** requests answered per second of the service's CPU: per core */
+  perCoreSecond: number;
   /** Zalo only: replies the fake Zalo server received during the run and until the backlog drained */
   zaloReplies?: number;
   loadAverage: number;
@@ -122,20 +135,25 @@ function freePort(): Promise<number> {
   });
 }
 
-async function startService(env: Record<string, string>, port: number) {
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", join(REPO_ROOT, "src/main.ts")], {
-    cwd: REPO_ROOT,
-    env: {
-      PATH: process.env.PATH ?? "",
-      ...env,
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      LOG_LEVEL: "warn",
-      API_RATE_LIMIT: "0",
-      CORPUS_DIR: join(REPO_ROOT, "corpus"),
+async function startService(env: Record<string, string>, port: number, cpuProfDir?: string) {
+  const profile = cpuProfDir ? ["--cpu-prof", "--cpu-prof-dir", cpuProfDir] : [];
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [...profile, "--import", "tsx", join(REPO_ROOT, "src/main.ts")],
+    {
+      cwd: REPO_ROOT,
+      env: {
+        PATH: process.env.PATH ?? "",
+        ...env,
+        PORT: String(port),
+        HOST: "127.0.0.1",
+        LOG_LEVEL: "warn",
+        API_RATE_LIMIT: "0",
+        CORPUS_DIR: join(REPO_ROOT, "corpus"),
+      },
+      stdio: ["ignore", "ignore", "pipe"],
     },
-    stdio: ["ignore", "ignore", "pipe"],
-  });
+  );
   // Interrupted (Ctrl-C, a kill): the service must not outlive the benchmark.
   const stopChild = () => {
     child.kill("SIGKILL");
@@ -168,10 +186,19 @@ async function startService(env: Record<string, string>, port: number) {
   };
 }
 
+/** The questions asked, in order: the fixed ten, or --distinct N made from the corpus. */
+let stream: LoadQuestion[] = QUESTIONS.map((question) => ({ question, kind: "topic" }));
+let streamAt = 0;
+const nextQuestion = (): LoadQuestion => stream[streamAt++ % stream.length] as LoadQuestion;
+
 let messageCounter = 0;
 function zaloEvent(): string {
   const n = messageCounter++;
-  const user = `benchuser${String(n % ZALO_USERS).padStart(8, "0")}`;
+  const q = nextQuestion();
+  // a conversation's questions come from one member, so its follow-ups are read against it
+  const user = q.conversationId
+    ? `bench-${q.conversationId}`
+    : `benchuser${String(n % ZALO_USERS).padStart(8, "0")}`;
   return JSON.stringify({
     event_name: "message.text.received",
     message: {
@@ -179,9 +206,27 @@ function zaloEvent(): string {
       date: Date.now(),
       chat: { id: user, chat_type: "PRIVATE" },
       from: { id: user, display_name: "Người dùng thử tải", is_bot: false },
-      text: QUESTIONS[n % QUESTIONS.length],
+      text: q.question,
     },
   });
+}
+
+function askBody(): string {
+  const q = nextQuestion();
+  return JSON.stringify({
+    question: q.question,
+    ...(q.conversationId ? { conversationId: q.conversationId } : {}),
+  });
+}
+
+/** CPU seconds (user + system) a process has used so far (Linux /proc). */
+function cpuSecondsOf(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (100 Hz)
+  } catch {
+    return Number.NaN;
+  }
 }
 
 async function load(target: "api" | "zalo", port: number, connections: number, duration: number) {
@@ -191,12 +236,14 @@ async function load(target: "api" | "zalo", port: number, connections: number, d
       url,
       connections,
       duration,
-      requests: QUESTIONS.map((question) => ({
-        method: "POST",
-        path: "/api/ask",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ question }),
-      })),
+      requests: [
+        {
+          method: "POST",
+          path: "/api/ask",
+          headers: { "content-type": "application/json" },
+          setupRequest: (request: Record<string, unknown>) => ({ ...request, body: askBody() }),
+        },
+      ],
     });
   }
   return autocannon({
@@ -225,6 +272,8 @@ async function main() {
         duration: { type: "string" },
         runs: { type: "string" },
         targets: { type: "string" },
+        distinct: { type: "string" },
+        "cpu-prof": { type: "string" },
         "database-url": { type: "string" },
         json: { type: "boolean" },
         help: { type: "boolean", short: "h" },
@@ -276,7 +325,11 @@ async function main() {
           env.DATABASE_URL = url.toString();
         }
         const port = await freePort();
-        const service = await startService(env, port);
+        if (args.distinct) {
+          stream = distinctQuestions(corpusSentences(join(REPO_ROOT, "corpus")), args.distinct, 1);
+          streamAt = 0;
+        }
+        const service = await startService(env, port, args["cpu-prof"]);
         cleanup.unshift(() => service.stop());
         progress(
           `${engine}: service up on 127.0.0.1:${port}, RSS ${mb(rssOf(service.pid))} MB; warming up 3 s`,
@@ -286,10 +339,14 @@ async function main() {
         for (let run = 1; run <= args.runs; run++) {
           for (const target of args.targets) {
             const before = rssOf(service.pid);
+            const cpuBefore = cpuSecondsOf(service.pid);
             const sentBefore = fake.of("sendMessage").length;
             const result = await load(target, port, args.connections, args.duration);
             if (target === "zalo") await waitForZaloBacklog(fake);
             const after = rssOf(service.pid);
+            const cpu = cpuSecondsOf(service.pid) - cpuBefore;
+            const answered =
+              target === "zalo" ? fake.of("sendMessage").length - sentBefore : result.requests.total;
             const r: LoadRun = {
               engine,
               target,
@@ -302,6 +359,8 @@ async function main() {
               non2xx: result.non2xx,
               rssBeforeMB: mb(before),
               rssAfterMB: mb(after),
+              cpuMsPerRequest: Math.round(((cpu * 1000) / Math.max(1, answered)) * 100) / 100,
+              perCoreSecond: Math.round((answered / Math.max(0.01, cpu)) * 10) / 10,
               ...(target === "zalo" ? { zaloReplies: fake.of("sendMessage").length - sentBefore } : {}),
               loadAverage: Math.round((loadavg()[0] ?? 0) * 100) / 100,
             };
@@ -309,7 +368,8 @@ async function main() {
             if (r.errors > 0 || r.non2xx > 0) failed = true;
             progress(
               `${engine} ${target} run ${run}: ${r.requestsPerSec} req/s, p50 ${r.p50ms} ms, p99 ${r.p99ms} ms, ` +
-                `${r.errors} errors, ${r.non2xx} non-2xx, RSS ${r.rssBeforeMB} → ${r.rssAfterMB} MB` +
+                `${r.errors} errors, ${r.non2xx} non-2xx, RSS ${r.rssBeforeMB} → ${r.rssAfterMB} MB, ` +
+                `${r.cpuMsPerRequest} ms CPU a request (${r.perCoreSecond} a second per core)` +
                 `${r.zaloReplies !== undefined ? `, ${r.zaloReplies} Zalo replies` : ""}, load ${r.loadAverage}`,
             );
           }
@@ -330,15 +390,16 @@ async function main() {
     return;
   }
   const header =
-    "| store | target | run | req/s | p50 ms | p99 ms | errors | non-2xx | RSS MB before → after | load avg |";
+    "| store | target | run | req/s | p50 ms | p99 ms | errors | non-2xx | RSS MB before → after | CPU ms a request | per core-second | load avg |";
   const rows = runs.map(
     (r) =>
-      `| ${r.engine} | ${r.target === "api" ? "POST /api/ask" : "Zalo webhook"} | ${r.run} | ${r.requestsPerSec} | ${r.p50ms} | ${r.p99ms} | ${r.errors} | ${r.non2xx} | ${r.rssBeforeMB} → ${r.rssAfterMB} | ${r.loadAverage} |`,
+      `| ${r.engine} | ${r.target === "api" ? "POST /api/ask" : "Zalo webhook"} | ${r.run} | ${r.requestsPerSec} | ${r.p50ms} | ${r.p99ms} | ${r.errors} | ${r.non2xx} | ${r.rssBeforeMB} → ${r.rssAfterMB} | ${r.cpuMsPerRequest} | ${r.perCoreSecond} | ${r.loadAverage} |`,
   );
   process.stdout.write(
     `Load: ${args.connections} connections × ${args.duration} s per run; Node ${process.version}, ` +
       `${availableParallelism()} × ${cpus()[0]?.model.trim() ?? "CPU"}, load generator on the same machine.\n\n` +
-      `${[header, "|---|---|--:|--:|--:|--:|--:|--:|---|--:|", ...rows].join("\n")}\n`,
+      `${args.distinct ? `${args.distinct} distinct questions (bench/distinct-questions.ts, seed 1).\n\n` : "The same 10 questions over and over (the answer cache answers most).\n\n"}` +
+      `${[header, "|---|---|--:|--:|--:|--:|--:|--:|---|--:|--:|--:|", ...rows].join("\n")}\n`,
   );
 }
 
