@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
@@ -111,6 +111,8 @@ interface LoadRun {
   cpuMsPerRequest: number;
   /** requests answered per second of the service's CPU: per core */
   perCoreSecond: number;
+  /** PostgreSQL's server processes' CPU per request answered, ms (0 on PGlite: it is in the service) */
+  postgresCpuMsPerRequest: number;
   /** Zalo only: replies the fake Zalo server received during the run and until the backlog drained */
   zaloReplies?: number;
   loadAverage: number;
@@ -217,6 +219,23 @@ function askBody(): string {
     question: q.question,
     ...(q.conversationId ? { conversationId: q.conversationId } : {}),
   });
+}
+
+/** CPU seconds (user + system) every PostgreSQL server process on this machine has used so far. */
+function postgresCpuSeconds(): number {
+  let total = 0;
+  for (const pid of readdirSync("/proc")) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      if (!stat.includes("(postgres)")) continue;
+      const fields = stat.split(") ")[1]?.split(" ") ?? [];
+      total += (Number(fields[11]) + Number(fields[12])) / 100;
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return total;
 }
 
 /** CPU seconds (user + system) a process has used so far (Linux /proc). */
@@ -340,11 +359,13 @@ async function main() {
           for (const target of args.targets) {
             const before = rssOf(service.pid);
             const cpuBefore = cpuSecondsOf(service.pid);
+            const pgBefore = postgresCpuSeconds();
             const sentBefore = fake.of("sendMessage").length;
             const result = await load(target, port, args.connections, args.duration);
             if (target === "zalo") await waitForZaloBacklog(fake);
             const after = rssOf(service.pid);
             const cpu = cpuSecondsOf(service.pid) - cpuBefore;
+            const pgCpu = postgresCpuSeconds() - pgBefore;
             const answered =
               target === "zalo" ? fake.of("sendMessage").length - sentBefore : result.requests.total;
             const r: LoadRun = {
@@ -361,6 +382,7 @@ async function main() {
               rssAfterMB: mb(after),
               cpuMsPerRequest: Math.round(((cpu * 1000) / Math.max(1, answered)) * 100) / 100,
               perCoreSecond: Math.round((answered / Math.max(0.01, cpu)) * 10) / 10,
+              postgresCpuMsPerRequest: Math.round(((pgCpu * 1000) / Math.max(1, answered)) * 100) / 100,
               ...(target === "zalo" ? { zaloReplies: fake.of("sendMessage").length - sentBefore } : {}),
               loadAverage: Math.round((loadavg()[0] ?? 0) * 100) / 100,
             };
@@ -369,7 +391,7 @@ async function main() {
             progress(
               `${engine} ${target} run ${run}: ${r.requestsPerSec} req/s, p50 ${r.p50ms} ms, p99 ${r.p99ms} ms, ` +
                 `${r.errors} errors, ${r.non2xx} non-2xx, RSS ${r.rssBeforeMB} → ${r.rssAfterMB} MB, ` +
-                `${r.cpuMsPerRequest} ms CPU a request (${r.perCoreSecond} a second per core)` +
+                `${r.cpuMsPerRequest} ms CPU a request (${r.perCoreSecond} a second per core) + ${r.postgresCpuMsPerRequest} ms in PostgreSQL` +
                 `${r.zaloReplies !== undefined ? `, ${r.zaloReplies} Zalo replies` : ""}, load ${r.loadAverage}`,
             );
           }
@@ -390,16 +412,16 @@ async function main() {
     return;
   }
   const header =
-    "| store | target | run | req/s | p50 ms | p99 ms | errors | non-2xx | RSS MB before → after | CPU ms a request | per core-second | load avg |";
+    "| store | target | run | req/s | p50 ms | p99 ms | errors | non-2xx | RSS MB before → after | CPU ms a request | per core-second | + PostgreSQL CPU ms | load avg |";
   const rows = runs.map(
     (r) =>
-      `| ${r.engine} | ${r.target === "api" ? "POST /api/ask" : "Zalo webhook"} | ${r.run} | ${r.requestsPerSec} | ${r.p50ms} | ${r.p99ms} | ${r.errors} | ${r.non2xx} | ${r.rssBeforeMB} → ${r.rssAfterMB} | ${r.cpuMsPerRequest} | ${r.perCoreSecond} | ${r.loadAverage} |`,
+      `| ${r.engine} | ${r.target === "api" ? "POST /api/ask" : "Zalo webhook"} | ${r.run} | ${r.requestsPerSec} | ${r.p50ms} | ${r.p99ms} | ${r.errors} | ${r.non2xx} | ${r.rssBeforeMB} → ${r.rssAfterMB} | ${r.cpuMsPerRequest} | ${r.perCoreSecond} | ${r.postgresCpuMsPerRequest} | ${r.loadAverage} |`,
   );
   process.stdout.write(
     `Load: ${args.connections} connections × ${args.duration} s per run; Node ${process.version}, ` +
       `${availableParallelism()} × ${cpus()[0]?.model.trim() ?? "CPU"}, load generator on the same machine.\n\n` +
       `${args.distinct ? `${args.distinct} distinct questions (bench/distinct-questions.ts, seed 1).\n\n` : "The same 10 questions over and over (the answer cache answers most).\n\n"}` +
-      `${[header, "|---|---|--:|--:|--:|--:|--:|--:|---|--:|--:|--:|", ...rows].join("\n")}\n`,
+      `${[header, "|---|---|--:|--:|--:|--:|--:|--:|---|--:|--:|--:|--:|", ...rows].join("\n")}\n`,
   );
 }
 
