@@ -73,5 +73,11 @@ export function isQuestionWord(foldedTerm: string): boolean {
 
 /** A bigram one of whose syllables is a question word ("nội là", "bao nhiêu") says little about the topic. */
 export function touchesQuestionWord(foldedTerm: string): boolean {
-  return isQuestionWord(foldedTerm) || foldedTerm.split(" ").some((part) => QUESTION_WORDS.has(part));
+  if (QUESTION_WORDS.has(foldedTerm)) return true;
+  // Called for every term of every candidate sentence: no array for the usual one-space bigram.
+  const space = foldedTerm.indexOf(" ");
+  if (space < 0) return false;
+  if (foldedTerm.indexOf(" ", space + 1) >= 0)
+    return foldedTerm.split(" ").some((part) => QUESTION_WORDS.has(part));
+  return QUESTION_WORDS.has(foldedTerm.slice(0, space)) || QUESTION_WORDS.has(foldedTerm.slice(space + 1));
 }
