@@ -8,6 +8,7 @@ import { sectionLabel } from "./citations.ts";
 import {
   type AnswerModels,
   answerExtractively,
+  type ExtractiveAnswer,
   type ExtractiveTrace,
   type FactHint,
   loadAnswerModels,
@@ -105,6 +106,15 @@ export function createAnswerer({
 }: AnswererDeps) {
   const maxChars = options.maxQuestionChars ?? 1000;
 
+  /**
+   * Answer selections already made on a retrieval, by what was asked of it. A retrieval cache
+   * (src/reliability/cache-retrievals.ts) hands out the same object for the same search (the
+   * question and, for a follow-up, the conversation's previous question) on the same corpus, so a
+   * follow-up asked again in the same context is answered without selecting again; a new corpus
+   * version means new retrievals, and the old selections go with them.
+   */
+  const selections = new WeakMap<Retrieval, Map<string, ExtractiveAnswer>>();
+
   async function history(conversationId: string | undefined): Promise<Turn[]> {
     if (!conversations || !conversationId) return [];
     return conversations.recent(conversationId, 3);
@@ -148,26 +158,33 @@ export function createAnswerer({
       const judged = context ? `${context} ${asked}` : searched === question ? asked : searched;
 
       const retrieval = await retriever.retrieve(searched, { k: options.topK, context });
-      const figures =
-        type === "number" && facts
-          ? await facts.forChunks(retrieval.passages.slice(0, FACT_PASSAGES).map((p) => p.chunkId))
-          : undefined;
-      // The answerability check runs first in every mode: a question the documents do not answer
-      // never reaches a chat model.
-      const extractive = answerExtractively(
-        judged,
-        retrieval,
-        {
-          type,
-          abbreviations,
-          models,
-          kindQuestion: asked,
-          passages: FACT_PASSAGES,
-          ...(options.minConfidence !== undefined ? { minConfidence: options.minConfidence } : {}),
-          ...(figures ? { facts: figures } : {}),
-        },
-        trace && ((t) => trace({ ...t, retrieval, request })),
-      );
+      const selectionKey = JSON.stringify([judged, asked, type]);
+      let extractive = trace ? undefined : selections.get(retrieval)?.get(selectionKey);
+      if (!extractive) {
+        const figures =
+          type === "number" && facts
+            ? await facts.forChunks(retrieval.passages.slice(0, FACT_PASSAGES).map((p) => p.chunkId))
+            : undefined;
+        // The answerability check runs first in every mode: a question the documents do not answer
+        // never reaches a chat model.
+        extractive = answerExtractively(
+          judged,
+          retrieval,
+          {
+            type,
+            abbreviations,
+            models,
+            kindQuestion: asked,
+            passages: FACT_PASSAGES,
+            ...(options.minConfidence !== undefined ? { minConfidence: options.minConfidence } : {}),
+            ...(figures ? { facts: figures } : {}),
+          },
+          trace && ((t) => trace({ ...t, retrieval, request })),
+        );
+        const made = selections.get(retrieval) ?? new Map<string, ExtractiveAnswer>();
+        if (made.size < 16) made.set(selectionKey, extractive);
+        selections.set(retrieval, made);
+      }
       let result: Omit<Answer, "ms" | "id" | "question"> | undefined;
       if (generative && extractive.found) {
         const generated = await generative.answer(searched, retrieval, pairs);

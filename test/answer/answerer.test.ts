@@ -5,11 +5,13 @@ import { isFollowUp } from "../../src/answer/follow-up.ts";
 import { questionType } from "../../src/answer/question-type.ts";
 import type { Answer } from "../../src/contract/answer.ts";
 import { createLogger } from "../../src/logger.ts";
+import { cacheRetrievals } from "../../src/reliability/cache-retrievals.ts";
 import { expansionsFor, loadAbbreviations } from "../../src/retrieval/expand-query.ts";
 import { createRetriever, type Retriever } from "../../src/retrieval/retriever.ts";
 import { createConversationStore } from "../../src/store/conversation-store.ts";
 import { createCorpusStore } from "../../src/store/corpus-store.ts";
 import { type Database, openPglite } from "../../src/store/database.ts";
+import { createFactStore } from "../../src/store/fact-store.ts";
 import { migrate } from "../../src/store/migrate.ts";
 import { seeded } from "../helpers/pglite-folder.ts";
 
@@ -116,6 +118,37 @@ describe("answers from the seed article", () => {
     const answer = await answerer.answer({ question: "Đà Nẵng xác định bao nhiêu nhóm nhiệm vụ trọng tâm?" });
     expect(answer.found).toBe(false);
     expect(answer.citations).toEqual([]);
+  });
+
+  it("answers a follow-up asked again in the same context without selecting again", async () => {
+    const factStore = createFactStore(db);
+    let factReads = 0;
+    const cached = createAnswerer({
+      retriever: cacheRetrievals(retriever, { size: 100, corpusVersion: async () => "v1" }),
+      conversations: createConversationStore(db),
+      abbreviations,
+      logger,
+      facts: {
+        forChunks: (ids) => {
+          factReads++;
+          return factStore.forChunks(ids);
+        },
+      },
+      options: { topK: 5 },
+    });
+    const converse = async (conversationId: string) => [
+      await cached.answer({ question: "Hà Nội đặt mục tiêu tăng trưởng kinh tế bao nhiêu?", conversationId }),
+      await cached.answer({ question: "trong nhiệm kỳ nào?", conversationId }),
+    ];
+    const first = await converse("cache-a");
+    const reads = factReads;
+    expect(reads).toBeGreaterThan(0);
+    const second = await converse("cache-b");
+    expect(factReads).toBe(reads); // nothing selected again, not even the figures read
+    const strip = (a: Answer) => ({ ...a, ms: 0 });
+    expect(second.map(strip)).toEqual(first.map(strip));
+    expect(second[1]?.resolvedQuestion).toContain("tăng trưởng kinh tế");
+    expect(second[1]?.answer).toContain("2026-2031");
   });
 
   it("retrieves the same passages for a question typed with or without diacritics", async () => {
