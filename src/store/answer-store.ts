@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { type Answer, parseAnswer } from "../contract/answer.ts";
 import type { Queryable } from "./database.ts";
+import { createGroupCommit } from "./group-commit.ts";
 import { createIdHasher } from "./id-hash.ts";
 import { storableJson, storableText } from "./storable.ts";
 
@@ -27,23 +28,35 @@ export function newAnswerId(): string {
  */
 export function createAnswerStore(db: Queryable) {
   const hashId = createIdHasher(db);
+  const recorder = createGroupCommit<Omit<AnswerRecord, "userId"> & { userId: string | undefined }, void>({
+    write: async (items) => {
+      await db.query(
+        `INSERT INTO answers (id, channel, conversation_id, user_id, question, answer)
+         SELECT r.id, r.channel, r.conversation_id, r.user_id, r.question, r.answer::jsonb
+           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
+             AS r(id, channel, conversation_id, user_id, question, answer)`,
+        [
+          items.map((e) => e.id),
+          items.map((e) => e.channel),
+          items.map((e) => e.conversationId ?? null),
+          items.map((e) => e.userId ?? null),
+          items.map((e) => storableText(e.question)),
+          items.map((e) => storableJson(e.answer)),
+        ],
+      );
+      return items.map(() => undefined);
+    },
+  });
   return {
     /** What is stored for a channel's user id: its keyed hash. */
     userKey: hashId,
 
+    /**
+     * Records an answer as shown. The answers recorded in one turn of the event loop go out as one
+     * statement (group commit): under load every channel records every answer.
+     */
     async record(entry: AnswerRecord): Promise<void> {
-      await db.query(
-        `INSERT INTO answers (id, channel, conversation_id, user_id, question, answer)
-         VALUES ($1, $2, $3, $4, $5, $6::jsonb)`,
-        [
-          entry.id,
-          entry.channel,
-          entry.conversationId ?? null,
-          entry.userId ? await hashId(entry.userId) : null,
-          storableText(entry.question),
-          storableJson(entry.answer),
-        ],
-      );
+      await recorder.submit({ ...entry, userId: entry.userId ? await hashId(entry.userId) : undefined });
     },
 
     async get(id: string): Promise<AnswerRecord | undefined> {

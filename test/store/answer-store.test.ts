@@ -143,3 +143,43 @@ describe.each(testEngines())("answers and feedback on $name", (engine) => {
     expect(await store.votes("missing00000")).toEqual([]);
   });
 });
+
+describe("answers recorded together", () => {
+  it("go out as one statement when they arrive in one turn, each whole", async () => {
+    const [engine] = testEngines();
+    const { db, drop } = await (engine as ReturnType<typeof testEngines>[number]).open();
+    try {
+      await migrate(db);
+      let inserts = 0;
+      const counted = {
+        query: (sql: string, params?: unknown[]) => {
+          if (sql.includes("INSERT INTO answers")) inserts++;
+          return db.query(sql, params);
+        },
+        exec: (sql: string) => db.exec(sql),
+      } as unknown as Database;
+      const store = createAnswerStore(counted);
+      await store.userKey("warm"); // the hash key is read once, before
+      const ids = Array.from({ length: 40 }, () => newAnswerId());
+      await Promise.all(
+        ids.map((id, i) =>
+          store.record({
+            id,
+            channel: i % 2 ? "web" : "zalo",
+            ...(i % 2 ? {} : { userId: `u${i}` }),
+            question: `câu hỏi số ${i}`,
+            answer: { ...answer, id },
+          }),
+        ),
+      );
+      expect(inserts).toBe(1);
+      for (const [i, id] of ids.entries()) {
+        const got = await store.get(id);
+        expect(got?.question).toBe(`câu hỏi số ${i}`);
+        expect(got?.userId).toBe(i % 2 ? undefined : await store.userKey(`u${i}`));
+      }
+    } finally {
+      await drop();
+    }
+  });
+});
