@@ -10,6 +10,7 @@ import type { CorpusStore } from "../store/corpus-store.ts";
 import { isDatabaseUnreachable } from "../store/database.ts";
 import type { RateLimitStore } from "../store/rate-limit-store.ts";
 import type { WebAssets } from "../web/build-assets.ts";
+import { invalidRequestMessage } from "./invalid-request.ts";
 import { askBodySchema, chunkIdSchema } from "./schemas.ts";
 import { mountStatsRoutes, type StatsRoutesDeps } from "./stats-routes.ts";
 import { mountStudyRoutes, type StudyRoutesDeps } from "./study-routes.ts";
@@ -146,11 +147,7 @@ export function createServer({ answerer, store, logger, web, study, stats, answe
         return c.json({ error: 'Nội dung gửi lên phải là JSON: {"question": "..."}.' }, 400);
       }
       const parsed = askBodySchema.safeParse(body);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        const field = issue?.path.join(".") || "body";
-        return c.json({ error: `Yêu cầu không hợp lệ: ${field}: ${issue?.message ?? "invalid"}` }, 400);
-      }
+      if (!parsed.success) return c.json({ error: invalidRequestMessage(parsed.error, "body") }, 400);
       const { question, conversationId } = parsed.data;
       const requestId = c.get("requestId");
       if (options.logQuestions) logger.info({ requestId, question }, "question");

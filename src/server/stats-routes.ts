@@ -4,6 +4,7 @@ import type { Logger } from "../logger.ts";
 import { statsCsv } from "../stats/format-stats.ts";
 import { statsParamsSchema, toStatsQuery } from "../stats/stats-query.ts";
 import type { StatsStore } from "../store/stats-store.ts";
+import { invalidRequestMessage } from "./invalid-request.ts";
 
 export interface StatsRoutesDeps {
   stats: Pick<StatsStore, "query">;
@@ -38,15 +39,7 @@ export function mountStatsRoutes<E extends Env>(app: Hono<E>, deps: StatsRoutesD
       });
     }
     const params = statsParamsSchema.safeParse(c.req.query());
-    if (!params.success) {
-      const issue = params.error.issues[0];
-      return c.json(
-        {
-          error: `Yêu cầu không hợp lệ: ${issue?.path.join(".") || "query"}: ${issue?.message ?? "invalid"}`,
-        },
-        400,
-      );
-    }
+    if (!params.success) return c.json({ error: invalidRequestMessage(params.error) }, 400);
     const query = toStatsQuery(params.data);
     if ("error" in query) return c.json({ error: `Yêu cầu không hợp lệ: ${query.error}` }, 400);
     const stats = await deps.stats.query(query);

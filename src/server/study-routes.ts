@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { Targets } from "../facts/targets.ts";
 import { MAX_QUIZ_COUNT, type Quizzes } from "../quiz/quiz-service.ts";
 import type { StudyPacks } from "../study-pack/study-pack.ts";
+import { invalidRequestMessage } from "./invalid-request.ts";
 
 /** The core services behind the "Chỉ tiêu" and "Ôn tập" views of the page (and any HTTP client). */
 export interface StudyRoutesDeps {
@@ -29,11 +30,6 @@ export const quizQuerySchema = z.object({
 /** GET /api/studypack?topic=… */
 export const studyPackQuerySchema = z.object({ topic: text });
 
-function invalid(error: z.ZodError): string {
-  const issue = error.issues[0];
-  return `Yêu cầu không hợp lệ: ${issue?.path.join(".") || "query"}: ${issue?.message ?? "invalid"}`;
-}
-
 /**
  * Targets, quizzes and study packs over HTTP. JSON like the rest of the API; the study pack is a
  * Markdown download (Content-Disposition: attachment with the Vietnamese file name encoded).
@@ -41,19 +37,19 @@ function invalid(error: z.ZodError): string {
 export function mountStudyRoutes<E extends Env>(app: Hono<E>, deps: StudyRoutesDeps): void {
   app.get("/api/targets", async (c) => {
     const query = targetsQuerySchema.safeParse(c.req.query());
-    if (!query.success) return c.json({ error: invalid(query.error) }, 400);
+    if (!query.success) return c.json({ error: invalidRequestMessage(query.error) }, 400);
     return c.json(await deps.targets.list(query.data.q));
   });
 
   app.get("/api/quiz", async (c) => {
     const query = quizQuerySchema.safeParse(c.req.query());
-    if (!query.success) return c.json({ error: invalid(query.error) }, 400);
+    if (!query.success) return c.json({ error: invalidRequestMessage(query.error) }, 400);
     return c.json(await deps.quizzes.generate(query.data));
   });
 
   app.get("/api/studypack", async (c) => {
     const query = studyPackQuerySchema.safeParse(c.req.query());
-    if (!query.success) return c.json({ error: invalid(query.error) }, 400);
+    if (!query.success) return c.json({ error: invalidRequestMessage(query.error) }, 400);
     const pack = await deps.studyPacks.build(query.data.topic);
     return c.body(pack.markdown, 200, {
       "content-type": "text/markdown; charset=utf-8",
