@@ -37,11 +37,7 @@ export function scheduleRetention(options: {
           const gone = await stats.prune(days);
           if (gone.answers || gone.conversations)
             logger.info({ ...gone, retentionDays: days }, "retention: deleted old answers and conversations");
-        } else {
-          while ((await stats.rollUp()) > 0) {
-            // fold everything recorded so far
-          }
-        }
+        } else await stats.rollUpAll();
       } catch (error) {
         logger.warn({ err: errorMessage(error) }, "retention run failed; it is tried again later");
       }

@@ -312,7 +312,7 @@ export function createStatsStore(db: Database) {
     return { answers, conversations };
   }
 
-  return { rollUp, query, prune };
+  return { rollUp, rollUpAll, query, prune };
 }
 
 export type StatsStore = ReturnType<typeof createStatsStore>;

@@ -6,10 +6,11 @@ import { answerExcerpt, definitionParts, enumerationItems } from "../quiz/offlin
 import type { Quizzes } from "../quiz/quiz-service.ts";
 import { DIFFICULTY_LABEL, type QuizQuestion } from "../quiz/types.ts";
 import type { Retriever } from "../retrieval/retriever.ts";
+import { toStatsQuery } from "../stats/stats-query.ts";
 import type { Queryable } from "../store/database.ts";
 import type { FactStore, StoredFact } from "../store/fact-store.ts";
 import { type ListedPassage, listPassages } from "../store/passage-list.ts";
-import { type QuestionGroup, type StatsStore, vietnamDay } from "../store/stats-store.ts";
+import type { QuestionGroup, StatsStore } from "../store/stats-store.ts";
 import { foldDiacritics } from "../text/fold-diacritics.ts";
 import { type Keyword, matchesKeyword, parseKeyword, syllableSets } from "../text/keyword-match.ts";
 import { syllables } from "../text/tokenize.ts";
@@ -306,11 +307,9 @@ export function createStudyPacks({ db, retriever, facts, targets, quizzes, stats
       // What members asked about the topic lately, for the trainer to take up in the session.
       let asked: QuestionGroup[] = [];
       if (found && stats) {
-        const to = vietnamDay(new Date());
-        const from = vietnamDay(new Date(Date.now() - (ASKED_DAYS - 1) * 86_400_000));
-        asked = (await stats.query({ from, to, limit: 500 })).top
-          .filter((g) => inTopic(g.question))
-          .slice(0, MAX_ASKED);
+        const period = toStatsQuery({ days: ASKED_DAYS, limit: 500 });
+        if (!("error" in period))
+          asked = (await stats.query(period)).top.filter((g) => inTopic(g.question)).slice(0, MAX_ASKED);
       }
 
       const title = `Bài học: ${topicText ? capitalize(topicText) : `${WHOLE_CORPUS} (toàn bộ tài liệu)`}`;

@@ -23,6 +23,7 @@ describe("the retention job", () => {
     const stop = scheduleRetention({
       stats: {
         rollUp: async () => 0,
+        rollUpAll: async () => {},
         query: async () => {
           throw new Error("not used");
         },

@@ -4,7 +4,7 @@ import { createRateLimiter } from "../../reliability/rate-limit.ts";
 import { newAnswerId } from "../../store/answer-store.ts";
 import { foldDiacritics } from "../../text/fold-diacritics.ts";
 import { AudioTooLargeError, downloadAudio, TranscriptionError } from "../../transcription/transcriber.ts";
-import { addressing } from "./addressing.ts";
+import { addressing, isGroup } from "./addressing.ts";
 import {
   formatAnswerText,
   formatDocumentsText,
@@ -27,7 +27,7 @@ const GREETING =
 /** The conversation a message belongs to: one per private chat, one per member in a group. */
 export function conversationIdFor(message: ZaloMessage): string {
   const chat = message.chat;
-  if (chat.chat_type?.toUpperCase() === "GROUP" && message.from) return `zalo:${chat.id}:${message.from.id}`;
+  if (isGroup(message) && message.from) return `zalo:${chat.id}:${message.from.id}`;
   return `zalo:${chat.id}`;
 }
 
