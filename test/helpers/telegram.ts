@@ -3,7 +3,6 @@
  * button tap, inline query, document), and a harness that captures the bot's outgoing calls with
  * `bot.api.config.use(...)` and answers them the way Telegram would, without a network.
  */
-import { Writable } from "node:stream";
 import type { Bot, Context } from "grammy";
 import type { Message, Update, User, UserFromGetMe } from "grammy/types";
 
@@ -289,17 +288,7 @@ export function buttons(payload: {
   return (payload.reply_markup?.inline_keyboard ?? []).flat();
 }
 
-/** Captures pino's JSON lines. */
-export function logSink() {
-  const lines: Record<string, unknown>[] = [];
-  const stream = new Writable({
-    write(chunk, _enc, done) {
-      for (const line of String(chunk).split("\n")) if (line.trim()) lines.push(JSON.parse(line));
-      done();
-    },
-  });
-  return { lines, stream };
-}
+export { logSink } from "./log-sink.ts";
 
 /**
  * What Telegram's HTML parse mode accepts from us: only <b>, <i>, <a href="…">, properly nested

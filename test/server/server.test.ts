@@ -2,7 +2,6 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type App, createApp } from "../../src/app.ts";
 import { loadConfig } from "../../src/config.ts";
@@ -11,19 +10,8 @@ import { createLogger } from "../../src/logger.ts";
 import { createServer, type Server } from "../../src/server/create-server.ts";
 import { buildWebAssets } from "../../src/web/build-assets.ts";
 import { entryArgs } from "../helpers/entry.ts";
+import { logSink } from "../helpers/log-sink.ts";
 import { preparedDataDir } from "../helpers/pglite-folder.ts";
-
-/** Captures pino's JSON lines so tests can read what the service logged. */
-function logSink() {
-  const lines: Record<string, unknown>[] = [];
-  const stream = new Writable({
-    write(chunk, _enc, done) {
-      for (const line of String(chunk).split("\n")) if (line.trim()) lines.push(JSON.parse(line));
-      done();
-    },
-  });
-  return { lines, stream };
-}
 
 // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON bodies and assert on them
 const json = (res: Response): Promise<any> => res.json();

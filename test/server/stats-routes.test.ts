@@ -1,27 +1,16 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type App, createApp } from "../../src/app.ts";
 import { loadConfig } from "../../src/config.ts";
 import { createLogger } from "../../src/logger.ts";
 import { createServer, type Server } from "../../src/server/create-server.ts";
 import { vietnamDay } from "../../src/store/stats-store.ts";
+import { logSink } from "../helpers/log-sink.ts";
 import { preparedDataDir } from "../helpers/pglite-folder.ts";
 
 const TOKEN = "trainer-token-0123456789abcdef";
-
-function logSink() {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk, _enc, done) {
-      lines.push(...String(chunk).split("\n").filter(Boolean));
-      done();
-    },
-  });
-  return { lines, stream };
-}
 
 // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON bodies and assert on them
 const json = (res: Response): Promise<any> => res.json();
@@ -85,9 +74,9 @@ describe("the trainers' statistics over HTTP", () => {
     expect((await json(missing)).error).toContain("ADMIN_TOKEN");
     const wrong = await stats("", "not-the-token-at-all-0000");
     expect(wrong.status).toBe(401);
-    expect(logs.lines.some((l) => l.includes("wrong or missing admin token"))).toBe(true);
-    expect(logs.lines.join("\n")).not.toContain("not-the-token-at-all-0000");
-    expect(logs.lines.join("\n")).not.toContain(TOKEN);
+    expect(logs.lines.some((l) => l.msg === "statistics refused: wrong or missing admin token")).toBe(true);
+    expect(JSON.stringify(logs.lines)).not.toContain("not-the-token-at-all-0000");
+    expect(JSON.stringify(logs.lines)).not.toContain(TOKEN);
   });
 
   it("shows what was asked on the page, grouped, and what the documents could not answer", async () => {

@@ -1,19 +1,8 @@
-import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { createLogger } from "../../src/logger.ts";
 import { scheduleRetention } from "../../src/stats/retention.ts";
 import { statsParamsSchema, toStatsQuery } from "../../src/stats/stats-query.ts";
-
-function logSink() {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk, _enc, done) {
-      lines.push(...String(chunk).split("\n").filter(Boolean));
-      done();
-    },
-  });
-  return { lines, stream };
-}
+import { logSink } from "../helpers/log-sink.ts";
 
 describe("the retention job", () => {
   it("prunes after start and on every tick, keeps going after a failure, and stops cleanly", async () => {
@@ -47,10 +36,12 @@ describe("the retention job", () => {
     await new Promise((r) => setTimeout(r, 60));
     expect(calls.length).toBe(after);
     expect(calls.slice(0, 3)).toEqual([180, 180, 180]);
-    expect(logs.lines.some((l) => l.includes("retention run failed") && l.includes("connection reset"))).toBe(
-      true,
-    );
-    expect(logs.lines.some((l) => l.includes('"answers":3') && l.includes('"retentionDays":180'))).toBe(true);
+    expect(
+      logs.lines.some(
+        (l) => String(l.msg).includes("retention run failed") && String(l.err).includes("connection reset"),
+      ),
+    ).toBe(true);
+    expect(logs.lines.some((l) => l.answers === 3 && l.retentionDays === 180)).toBe(true);
   });
 });
 
