@@ -221,6 +221,12 @@ function askBody(): string {
   });
 }
 
+/** CPU seconds (user + system) in a /proc/<pid>/stat line: utime and stime, in 100 Hz ticks. */
+function statCpuSeconds(stat: string): number {
+  const fields = stat.split(") ")[1]?.split(" ") ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 /** CPU seconds (user + system) every PostgreSQL server process on this machine has used so far. */
 function postgresCpuSeconds(): number {
   let total = 0;
@@ -228,9 +234,7 @@ function postgresCpuSeconds(): number {
     if (!/^\d+$/.test(pid)) continue;
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      if (!stat.includes("(postgres)")) continue;
-      const fields = stat.split(") ")[1]?.split(" ") ?? [];
-      total += (Number(fields[11]) + Number(fields[12])) / 100;
+      if (stat.includes("(postgres)")) total += statCpuSeconds(stat);
     } catch {
       // the process ended meanwhile
     }
@@ -241,8 +245,7 @@ function postgresCpuSeconds(): number {
 /** CPU seconds (user + system) a process has used so far (Linux /proc). */
 function cpuSecondsOf(pid: number): number {
   try {
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (100 Hz)
+    return statCpuSeconds(readFileSync(`/proc/${pid}/stat`, "utf8"));
   } catch {
     return Number.NaN;
   }

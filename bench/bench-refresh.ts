@@ -25,7 +25,7 @@ const argsSchema = z.object({
   json: z.boolean().default(false),
 });
 
-const heapMb = () => Math.round(process.memoryUsage().rss / 2 ** 20);
+const rssMb = () => Math.round(process.memoryUsage().rss / 2 ** 20);
 
 /** The same top 10 for a handful of term-weight queries: the refresh is exact, not approximate. */
 function sameRankings(a: LexicalIndex, b: LexicalIndex, terms: number[]): boolean {
@@ -63,11 +63,11 @@ async function main() {
   });
   try {
     const db = bench.store.db;
-    const rssBefore = heapMb();
+    const rssBefore = rssMb();
     let t = performance.now();
     const whole = await buildLexicalIndex(db);
     const wholeMs = performance.now() - t;
-    const rssWhole = heapMb();
+    const rssWhole = rssMb();
     progress(
       `whole read: ${whole.passages} passages in ${Math.round(wholeMs)} ms, ${Math.round(whole.bytes / 2 ** 20)} MB`,
     );
@@ -95,11 +95,11 @@ async function main() {
       const { document } = await readDocument(path, "bench-refresh.md", new TextEncoder().encode(text));
       await bench.store.replaceDocument({ ...document, contentHash: `bench-refresh-${path}` });
     }
-    const rssChanged = heapMb();
+    const rssChanged = rssMb();
     t = performance.now();
     const refreshed = await refreshLexicalIndex(db, whole);
     const refreshMs = performance.now() - t;
-    const rssRefreshed = heapMb();
+    const rssRefreshed = rssMb();
     if (!refreshed)
       throw new Error("the change log did not allow a refresh: see refreshLexicalIndex's conditions");
     t = performance.now();
