@@ -6,15 +6,16 @@ import type { AddressInfo } from "node:net";
 import { availableParallelism, cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
 import { serve } from "@hono/node-server";
 import pg from "pg";
 import { z } from "zod";
 import { createApp } from "../src/app.ts";
 import { loadConfig } from "../src/config.ts";
+import { errorMessage } from "../src/error-message.ts";
 import { createLogger } from "../src/logger.ts";
 import { createServer } from "../src/server/create-server.ts";
 import { buildWebAssets } from "../src/web/build-assets.ts";
+import { parseCli } from "./cli.ts";
 
 /**
  * HTTP benchmark of the real service: `POST /api/ask` in extractive mode, under autocannon, on
@@ -92,32 +93,18 @@ const envSchema = z.object({
   TEST_DATABASE_URL: z.preprocess(emptyToUndefined, postgresUrl.optional()),
 });
 
-const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));
+const CLI_OPTIONS = {
+  engines: { type: "string" },
+  connections: { type: "string" },
+  duration: { type: "string" },
+  warmup: { type: "string" },
+  "database-url": { type: "string" },
+  json: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const;
 
 function parseCliArgs(argv: string[]): BenchArgs {
-  try {
-    const { values } = parseArgs({
-      args: argv,
-      options: {
-        engines: { type: "string" },
-        connections: { type: "string" },
-        duration: { type: "string" },
-        warmup: { type: "string" },
-        "database-url": { type: "string" },
-        json: { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
-      strict: true,
-    });
-    return argsSchema.parse(values);
-  } catch (error) {
-    const message =
-      error instanceof z.ZodError
-        ? error.issues.map((i) => `--${i.path.join(".")}: ${i.message}`).join("; ")
-        : errorMessage(error);
-    process.stderr.write(`${message}\n\n${USAGE}\n`);
-    process.exit(2);
-  }
+  return parseCli(argv, CLI_OPTIONS, argsSchema, USAGE);
 }
 
 export interface HttpRun {

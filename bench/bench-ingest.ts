@@ -5,7 +5,6 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { availableParallelism, cpus, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
 import pg from "pg";
 import { z } from "zod";
 import { runIngest } from "../ingest/run-ingest.ts";
@@ -15,6 +14,7 @@ import { openStore } from "../src/store/open-store.ts";
 import { readAlqacLaws, writeAlqacCorpus } from "./alqac.ts";
 import { alqacDocs } from "./bench-alqac.ts";
 import { writeDocsCorpus } from "./bench-set.ts";
+import { parseCli } from "./cli.ts";
 import { countPassages, generateDistractors } from "./distractors.ts";
 
 /**
@@ -83,30 +83,18 @@ const envSchema = z.object({
 
 type BenchArgs = z.infer<typeof argsSchema>;
 
+const CLI_OPTIONS = {
+  engines: { type: "string" },
+  corpus: { type: "string" },
+  alqac: { type: "string" },
+  distractors: { type: "string" },
+  "database-url": { type: "string" },
+  json: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
 function parseCliArgs(argv: string[]): BenchArgs {
-  try {
-    const { values } = parseArgs({
-      args: argv,
-      options: {
-        engines: { type: "string" },
-        corpus: { type: "string" },
-        alqac: { type: "string" },
-        distractors: { type: "string" },
-        "database-url": { type: "string" },
-        json: { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
-      strict: true,
-    });
-    return argsSchema.parse(values);
-  } catch (error) {
-    const message =
-      error instanceof z.ZodError
-        ? error.issues.map((i) => `--${i.path.join(".")}: ${i.message}`).join("; ")
-        : errorMessage(error);
-    process.stderr.write(`${message}\n\n${USAGE}\n`);
-    process.exit(2);
-  }
+  return parseCli(argv, CLI_OPTIONS, argsSchema, USAGE);
 }
 
 export interface BenchRun {

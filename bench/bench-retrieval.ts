@@ -3,7 +3,6 @@ import { cp, mkdtemp, rm } from "node:fs/promises";
 import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
 import MiniSearch from "minisearch";
 import pg from "pg";
 import { z } from "zod";
@@ -804,25 +803,9 @@ export const commonOptions = {
   help: { type: "boolean", short: "h" },
 } as const;
 
-/** Parses argv with node:util then zod; on error prints the message and usage, exits 2. */
-export function parseCli<S extends z.ZodObject>(
-  argv: string[],
-  options: NonNullable<Parameters<typeof parseArgs>[0]>["options"],
-  schema: S,
-  usage: string,
-): z.infer<S> {
-  try {
-    const { values } = parseArgs({ args: argv, options, strict: true, allowPositionals: false });
-    return schema.parse(values);
-  } catch (error) {
-    const message =
-      error instanceof z.ZodError
-        ? error.issues.map((i) => `--${i.path.join(".")}: ${i.message}`).join("; ")
-        : errorMessage(error);
-    process.stderr.write(`${message}\n\n${usage}\n`);
-    process.exit(2);
-  }
-}
+import { parseCli } from "./cli.ts";
+
+export { parseCli };
 
 /** --database-url, else $BENCH_DATABASE_URL, $TEST_DATABASE_URL, else the local default. */
 export function adminUrlFrom(flag: string | undefined): string {
