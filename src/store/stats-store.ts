@@ -142,25 +142,22 @@ export function createStatsStore(db: Database) {
         const question = displayQuestion(r.question);
         const key = questionKey(question);
         if (!key) continue;
-        const q = questions.get(JSON.stringify([day, r.channel, key, question])) ?? {
-          day,
-          channel: r.channel,
-          key,
-          question,
-          asked: 0,
-          unanswered: 0,
-        };
+        const questionId = JSON.stringify([day, r.channel, key, question]);
+        let q = questions.get(questionId);
+        if (!q) {
+          q = { day, channel: r.channel, key, question, asked: 0, unanswered: 0 };
+          questions.set(questionId, q);
+        }
         q.asked++;
         if (!r.answer.found) q.unanswered++;
-        questions.set(JSON.stringify([day, r.channel, key, question]), q);
         // A section counts once per answer, however many of its sentences were quoted.
-        const cited = new Set(
-          (r.answer.citations ?? []).map((c) => JSON.stringify([c.document, c.section ?? ""])),
-        );
-        for (const c of cited) {
-          const [document, section] = JSON.parse(c) as [string, string];
-          const id = JSON.stringify([day, r.channel, document, section]);
-          const s = sections.get(id) ?? { day, channel: r.channel, document, section, cited: 0 };
+        const counted = new Set<string>();
+        for (const c of r.answer.citations ?? []) {
+          const section = c.section ?? "";
+          const id = JSON.stringify([day, r.channel, c.document, section]);
+          if (counted.has(id)) continue;
+          counted.add(id);
+          const s = sections.get(id) ?? { day, channel: r.channel, document: c.document, section, cited: 0 };
           s.cited++;
           sections.set(id, s);
         }
