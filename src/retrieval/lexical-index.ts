@@ -288,6 +288,9 @@ function createIndex(parts: IndexParts, overlay?: Overlay): LexicalIndex {
   // Scratch space of search(), reused: JavaScript runs one search at a time.
   const scores = new Float32Array(n);
   const addedScores = new Float32Array(overlay?.added.length ?? 0);
+  // The removed passages' numbers, listed once: a search masks only those, not every passage.
+  const removedNumbers: number[] = [];
+  if (overlay) for (let p = 0; p < n; p++) if (overlay.removed[p]) removedNumbers.push(p);
   const bytes =
     postings.byteLength +
     weights.byteLength +
@@ -328,8 +331,7 @@ function createIndex(parts: IndexParts, overlay?: Overlay): LexicalIndex {
             score: scores[p] as number,
           }));
         }
-        const { removed } = overlay;
-        for (let p = 0; p < n; p++) if (removed[p]) scores[p] = 0;
+        for (const p of removedNumbers) scores[p] = 0;
         // Both lists best first, ties by passage id, merged the same way.
         const hits = [
           ...topK(scores, k).map((p) => ({
