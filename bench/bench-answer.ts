@@ -39,7 +39,10 @@ try {
   const app = await createApp(loadConfig(env), createLogger("error"));
   try {
     // No answer cache: every answer is selected again; retrieval is cached after the first round.
+    // A trace turns off the answerer's own memory of selections made on a retrieval (which would
+    // otherwise answer rounds 2 and 3 without selecting); it only receives what was selected.
     const answerer = createAnswerer({
+      trace: () => {},
       retriever: app.retriever,
       facts: app.facts,
       abbreviations: loadAbbreviations(),

@@ -44,6 +44,7 @@ const ZALO_USERS = 200;
 
 const USAGE = `Usage: npm run bench:load -- [--engines postgres,pglite] [--connections N] [--duration S]
                           [--runs N] [--targets api,zalo] [--distinct N] [--cpu-prof DIR]
+                          [--env KEY=VALUE,...]
                           [--database-url URL] [--json]
 
 Starts src/main.ts (extractive, API_RATE_LIMIT=0, LOG_LEVEL=warn, Zalo webhook against a fake Zalo
@@ -58,6 +59,8 @@ server) on a fresh store per engine, then for each target runs autocannon N time
                       once until all are used, so that the answer cache is not what is measured;
                       without it, 10 questions over and over
   --cpu-prof DIR      run the service with node --cpu-prof, profiles written to DIR on exit
+  --env LIST          settings for the service (KEY=VALUE,...), to compare one setting's effect
+                      against a run without it (PASSAGE_CACHE_SIZE=0)
   --database-url URL  PostgreSQL admin URL for the throw-away database (default $TEST_DATABASE_URL or ${DEFAULT_ADMIN_URL})
   --json              one JSON object on standard output
 Exit code 1 when a request failed (error, timeout or non-2xx).`;
@@ -76,6 +79,14 @@ const argsSchema = z.object({
   targets: list(["api", "zalo"] as const).default(["api", "zalo"]),
   distinct: z.coerce.number().int().min(1).max(1_000_000).optional(),
   "cpu-prof": z.string().min(1).optional(),
+  env: z
+    .string()
+    .transform((s) => s.split(",").map((kv) => kv.trim()))
+    .pipe(z.array(z.string().regex(/^[A-Z][A-Z0-9_]*=[^,]*$/, "--env takes KEY=VALUE,...")))
+    .transform((kvs) =>
+      Object.fromEntries(kvs.map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)])),
+    )
+    .default({}),
   "database-url": z
     .string()
     .regex(/^postgres(ql)?:\/\//)
@@ -296,6 +307,7 @@ async function main() {
         targets: { type: "string" },
         distinct: { type: "string" },
         "cpu-prof": { type: "string" },
+        env: { type: "string" },
         "database-url": { type: "string" },
         json: { type: "boolean" },
         help: { type: "boolean", short: "h" },
@@ -321,6 +333,7 @@ async function main() {
       const cleanup: (() => Promise<void>)[] = [];
       try {
         const env: Record<string, string> = {
+          ...args.env,
           ZALO_BOT_TOKEN: ZALO_TOKEN,
           ZALO_API_ROOT: fake.apiRoot,
           ZALO_WEBHOOK_URL: `https://bench.example.org${WEBHOOK_PATH}`,

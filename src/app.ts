@@ -13,6 +13,7 @@ import { createChatQuiz, loadQuizPrompt } from "./quiz/chat-quiz.ts";
 import { createQuizzes } from "./quiz/quiz-service.ts";
 import { cacheAnswers } from "./reliability/cache-answers.ts";
 import { cacheRetrievals } from "./reliability/cache-retrievals.ts";
+import { createCpuTurns } from "./reliability/cpu-turns.ts";
 import { limitChatCalls } from "./reliability/limit-chat-calls.ts";
 import { corpusRevision } from "./reliability/versioned-cache.ts";
 import { loadAbbreviations } from "./retrieval/expand-query.ts";
@@ -74,7 +75,13 @@ export async function createApp(
           })
         : undefined;
     const retriever = cacheRetrievals(
-      createRetriever({ db: store.db, embedder, abbreviations, lexicalIndex }),
+      createRetriever({
+        db: store.db,
+        embedder,
+        abbreviations,
+        lexicalIndex,
+        passageCache: { size: config.PASSAGE_CACHE_SIZE, corpusVersion },
+      }),
       {
         size: config.RETRIEVAL_CACHE_SIZE,
         corpusVersion,
@@ -82,7 +89,9 @@ export async function createApp(
     );
     const conversations = createConversationStore(store.db);
     // The facts index (targets, quizzes, number questions); re-extracted if an older extractor wrote it.
-    const facts = createFactStore(store.db);
+    const facts = createFactStore(store.db, {
+      cache: { size: config.PASSAGE_CACHE_SIZE, corpusVersion },
+    });
     await facts.refreshIfStale();
     // With a chat model configured, answers are written by it and checked against the passages;
     // anything it gets wrong falls back to the extractive answer.
@@ -112,6 +121,7 @@ export async function createApp(
         abbreviations,
         facts,
         logger,
+        turns: createCpuTurns(),
         options: {
           topK: config.ANSWER_TOP_K,
           ...(config.ANSWER_MIN_CONFIDENCE !== undefined

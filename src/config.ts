@@ -102,6 +102,12 @@ export const configSchema = z
       emptyToUndefined,
       z.coerce.number().int().min(0).max(1_000_000).default(1_000),
     ),
+    // Passages (and their figures) kept in memory between questions, by corpus version; 0 reads
+    // them from the store for every question.
+    PASSAGE_CACHE_SIZE: z.preprocess(
+      emptyToUndefined,
+      z.coerce.number().int().min(0).max(10_000_000).default(10_000),
+    ),
     // OCR of scanned PDF pages and .png/.jpg files (ingest/ocr/), offline with the Vietnamese model
     // shipped by @tesseract.js-data/vie; off, such files are reported as unreadable.
     OCR: z.preprocess(

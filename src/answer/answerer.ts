@@ -1,5 +1,6 @@
 import type { Answer, AnswerRequest, Citation } from "../contract/answer.ts";
 import type { Logger } from "../logger.ts";
+import type { CpuTurns } from "../reliability/cpu-turns.ts";
 import type { AbbreviationGroups } from "../retrieval/expand-query.ts";
 import type { Retrieval, Retriever } from "../retrieval/retriever.ts";
 import type { ConversationStore, Turn } from "../store/conversation-store.ts";
@@ -48,6 +49,12 @@ export interface AnswererDeps {
   options: AnswererOptions;
   /** the answer models (default: the committed ones) */
   models?: AnswerModels;
+  /**
+   * Turns for the CPU-bound part of an answer (src/reliability/cpu-turns.ts): under load, the
+   * database's replies are read between two answers, and a question that waited for its
+   * conversation's history goes first. Without it an answer starts at once.
+   */
+  turns?: CpuTurns;
   /** sees what the answer selection saw for each question (scripts/train-answerability.ts) */
   trace?: (trace: ExtractiveTrace & { retrieval: Retrieval; request: AnswerRequest }) => void;
 }
@@ -102,6 +109,7 @@ export function createAnswerer({
   logger,
   options,
   models = loadAnswerModels(),
+  turns,
   trace,
 }: AnswererDeps) {
   const maxChars = options.maxQuestionChars ?? 1000;
@@ -138,9 +146,10 @@ export function createAnswerer({
         return finish({ answer: EMPTY_QUESTION_TEXT, found: false, mode: "extractive", citations: [] });
       }
 
-      const turns = await history(request.conversationId);
-      const previous = turns.at(-1);
-      const pairs = turns.map((t) => ({ question: t.resolvedQuestion, answer: t.answer.answer }));
+      const earlier = await history(request.conversationId);
+      await turns?.(conversations && request.conversationId ? "continuing" : "new");
+      const previous = earlier.at(-1);
+      const pairs = earlier.map((t) => ({ question: t.resolvedQuestion, answer: t.answer.answer }));
       let searched = question;
       let context: string | undefined;
       let type = questionType(question);

@@ -1,6 +1,7 @@
 import type { PageSpan } from "../contract/chunk.ts";
 import type { DocumentRef } from "../contract/document.ts";
 import type { DenseEmbedder } from "../embeddings/types.ts";
+import { createBatchCache } from "../store/batch-cache.ts";
 import {
   type DocumentRow,
   denseCast,
@@ -157,6 +158,12 @@ export interface RetrieverDeps {
    * revision; the database is searched otherwise (and without it).
    */
   lexicalIndex?: LexicalIndexSource;
+  /**
+   * Passages kept in memory between questions (by id, for the corpus version named), so that a
+   * question whose passages were loaded before costs no query: under load the query, not the
+   * scoring, was the largest cost of a distinct question (npm run bench:load -- --cpu-prof).
+   */
+  passageCache?: { size: number; corpusVersion: () => Promise<string> };
 }
 
 /**
@@ -191,6 +198,7 @@ export function createRetriever({
   ranking: rankingOverrides,
   candidateCap: defaultCap = CANDIDATE_DF_CAP,
   lexicalIndex,
+  passageCache,
 }: RetrieverDeps) {
   const ranking: RankingOptions = { ...DEFAULT_RANKING, ...rankingOverrides };
 
@@ -395,8 +403,17 @@ export function createRetriever({
     return rerank(terms, candidates, avgdl, ranking.rerank);
   }
 
-  async function load(ids: string[]): Promise<Map<string, Omit<RetrievedPassage, "score" | "bm25">>> {
-    if (ids.length === 0) return new Map();
+  type LoadedPassage = Omit<RetrievedPassage, "score" | "bm25">;
+  const cached =
+    passageCache && passageCache.size > 0
+      ? createBatchCache<LoadedPassage>(passageCache.size, passageCache.corpusVersion, (ids) =>
+          loadStored(ids),
+        )
+      : undefined;
+  const load = (ids: string[]): Promise<Map<string, LoadedPassage>> =>
+    ids.length === 0 ? Promise.resolve(new Map()) : cached ? cached.getMany(ids) : loadStored(ids);
+
+  async function loadStored(ids: string[]): Promise<Map<string, LoadedPassage>> {
     const rows = await db.query<
       {
         id: string;

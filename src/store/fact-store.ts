@@ -1,6 +1,7 @@
 import type { PageSpan } from "../contract/chunk.ts";
 import type { DocumentRef } from "../contract/document.ts";
 import type { FactKind } from "../text/extract-facts.ts";
+import { createBatchCache } from "./batch-cache.ts";
 import { type DocumentRow, type PageColumns, pagesOf, toDocumentRef } from "./corpus-store.ts";
 import type { Database } from "./database.ts";
 import { FACTS_VERSION, type FactSourceChunk } from "./document-facts.ts";
@@ -80,7 +81,30 @@ function toFact(r: FactDbRow): StoredFact {
   };
 }
 
-export function createFactStore(db: Database) {
+export interface FactStoreOptions {
+  /**
+   * The facts of passages kept in memory between questions (by passage, for the corpus version
+   * named): a number question about passages asked about before costs no query.
+   */
+  cache?: { size: number; corpusVersion: () => Promise<string> };
+}
+
+export function createFactStore(db: Database, options: FactStoreOptions = {}) {
+  async function storedFor(chunkIds: readonly string[]): Promise<StoredFact[]> {
+    const rows = await db.query<FactDbRow>(
+      `${SELECT} WHERE f.chunk_id = ANY($1::text[]) ORDER BY d.path, f.position`,
+      [chunkIds],
+    );
+    return rows.map(toFact);
+  }
+  const cached =
+    options.cache && options.cache.size > 0
+      ? createBatchCache<StoredFact[]>(options.cache.size, options.cache.corpusVersion, async (ids) => {
+          const byChunk = new Map<string, StoredFact[]>(ids.map((id) => [id, []]));
+          for (const f of await storedFor(ids)) byChunk.get(f.chunkId)?.push(f);
+          return byChunk;
+        })
+      : undefined;
   return {
     /**
      * The facts, in document order, whose folded terms hold every given folded syllable (all
@@ -97,11 +121,18 @@ export function createFactStore(db: Database) {
     /** The facts stated in these passages (the answerer's number questions). */
     async forChunks(chunkIds: readonly string[]): Promise<StoredFact[]> {
       if (chunkIds.length === 0) return [];
-      const rows = await db.query<FactDbRow>(
-        `${SELECT} WHERE f.chunk_id = ANY($1::text[]) ORDER BY d.path, f.position`,
-        [chunkIds],
-      );
-      return rows.map(toFact);
+      if (!cached) return storedFor(chunkIds);
+      const byChunk = await cached.getMany(chunkIds);
+      // In document order, as the query gives them.
+      return [...new Set(chunkIds)]
+        .flatMap((id) => byChunk.get(id) ?? [])
+        .sort((a, b) =>
+          a.document.path < b.document.path
+            ? -1
+            : a.document.path > b.document.path
+              ? 1
+              : a.position - b.position,
+        );
     },
 
     async count(): Promise<number> {
