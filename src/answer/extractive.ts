@@ -1,7 +1,7 @@
 import type { Citation } from "../contract/answer.ts";
 import type { AbbreviationGroups } from "../retrieval/expand-query.ts";
 import type { Retrieval, RetrievedPassage } from "../retrieval/retriever.ts";
-import { isQuestionWord, touchesQuestionWord } from "../text/question-words.ts";
+import { touchesQuestionWord } from "../text/question-words.ts";
 import { lexicalTerms, syllables } from "../text/tokenize.ts";
 import {
   type AnswerKind,
@@ -26,7 +26,7 @@ import {
   tokens,
 } from "./question-terms.ts";
 import { type QuestionType, questionType } from "./question-type.ts";
-import { judge, shortAnswerIn, type Verdict } from "./short-answer.ts";
+import { askedNounOf, judge, shortAnswerIn, type Verdict } from "./short-answer.ts";
 
 export interface ExtractiveAnswer {
   found: boolean;
@@ -268,19 +268,6 @@ export interface QuestionAnalysis {
   askedNoun?: string;
   /** the share of its content syllable pairs that no document of the corpus uses ("dân số") */
   unknown: number;
-}
-
-/** The noun a question counts or picks among: after "bao nhiêu"/"mấy", before "nào". */
-function askedNounOf(words: readonly string[]): { askedNoun?: string } {
-  for (let i = 0; i < words.length; i++) {
-    const w = words[i] as string;
-    const next = words[i + 1];
-    if (w === "nhieu" && words[i - 1] === "bao" && next && !isQuestionWord(next)) return { askedNoun: next };
-    if (w === "may" && next && !isQuestionWord(next)) return { askedNoun: next };
-    if (w === "nao" && i > 0 && !isQuestionWord(words[i - 1] as string))
-      return { askedNoun: words[i - 1] as string };
-  }
-  return {};
 }
 
 export function analyzeQuestion(

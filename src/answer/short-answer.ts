@@ -3,6 +3,19 @@ import { isQuestionWord } from "../text/question-words.ts";
 import { normalizeNumberToken, syllables } from "../text/tokenize.ts";
 import { type AnswerKind, capitalisedRuns, FAMILY_NAMES, negates, numbersIn } from "./answer-kind.ts";
 
+/** The noun a question counts or picks among: after "bao nhiêu"/"mấy", before "nào". */
+export function askedNounOf(words: readonly string[]): { askedNoun?: string } {
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i] as string;
+    const next = words[i + 1];
+    if (w === "nhieu" && words[i - 1] === "bao" && next && !isQuestionWord(next)) return { askedNoun: next };
+    if (w === "may" && next && !isQuestionWord(next)) return { askedNoun: next };
+    if (w === "nao" && i > 0 && !isQuestionWord(words[i - 1] as string))
+      return { askedNoun: words[i - 1] as string };
+  }
+  return {};
+}
+
 /** A yes/no check's outcome: what the quote states against what the question says. */
 export type Verdict = { value: "true" } | { value: "false"; stated: string; asked: string };
 
@@ -86,13 +99,20 @@ function nearest(
   return best;
 }
 
-/** A number span extended by the counted thing when the question names it ("12 nhóm"). */
-function withCountedNoun(sentence: string, span: Span, questionSyllables: ReadonlySet<string>): Span {
+/**
+ * A number span extended by the counted thing as the question names it ("12 nhóm", "43 chỉ tiêu
+ * chủ yếu"): the words after the figure while they run on as a phrase of the question.
+ */
+function withCountedNoun(sentence: string, span: Span, question: readonly string[]): Span {
   let end = span.end;
-  for (let i = 0; i < 3; i++) {
+  const run: string[] = [];
+  const inQuestion = (words: readonly string[]) =>
+    question.some((_, i) => words.every((w, k) => question[i + k] === w));
+  for (let i = 0; i < 6; i++) {
     const word = /^\s+([\p{L}\p{M}]+)/u.exec(sentence.slice(end));
     const s = word ? syllables(word[1] as string)[0] : undefined;
-    if (!word || !s || !questionSyllables.has(s)) break;
+    if (!word || !s || !inQuestion([...run, s])) break;
+    run.push(s);
     end += word[0].length;
   }
   const rest = sentence.slice(end);
@@ -123,8 +143,29 @@ export function shortAnswerIn(
     spans = allSpans(sentence, NUMBER_SPAN).filter((s) => {
       const n = numbersIn(s.text);
       if (n.length === 0) return /\p{L}/u.test(s.text);
-      return !n.every((x) => inQuestion.has(x)) && !/^(1\d{3}|20\d{2})$/.test(n[0] as string);
+      // a year ("năm 2030") is not a count; a figure with a thousands dot ("1.605 điểm cầu") is
+      return (
+        !n.every((x) => inQuestion.has(x)) && !/^(1\d{3}|20\d{2})$/.test(/\d[\d.,]*/.exec(s.text)?.[0] ?? "")
+      );
     });
+    // The syllable right after a figure: what it counts ("18 ghế", "3 quan").
+    const after = (span: Span) => syllables(sentence.slice(span.end, span.end + 40))[0];
+    const { askedNoun } = askedNounOf(syllables(question));
+    // A figure in words ("một cuộc thăm dò", "năm 1999") is a count only when it counts what is
+    // asked, or a unit follows: "một" and "năm" are far more often an article and a year.
+    spans = spans.filter(
+      (s) =>
+        /\d/.test(s.text) ||
+        /%|phần trăm/u.test(s.text) ||
+        (askedNoun !== undefined && after(s) === askedNoun) ||
+        UNIT.test(sentence.slice(s.end)),
+    );
+    // A figure of what the question counts, by name ("bao nhiêu quan" → "3 quan"), is the one.
+    const named =
+      askedNoun === undefined
+        ? []
+        : spans.filter((s) => after(s) === askedNoun || syllables(s.text).includes(askedNoun));
+    if (named.length) spans = named;
     // A figure followed by what the question counts ("212 nhiệm vụ, đề án, dự án" for "bao nhiêu
     // dự án") is the one asked for.
     const counted = spans.filter((s) =>
@@ -132,8 +173,8 @@ export function shortAnswerIn(
         .slice(0, 8)
         .some((w) => questionSyllables.has(w) && !isQuestionWord(w)),
     );
-    const span = nearest(counted.length ? counted : spans, at);
-    return span ? withCountedNoun(sentence, span, questionSyllables).text : undefined;
+    const span = named.length ? named[0] : nearest(counted.length ? counted : spans, at);
+    return span ? withCountedNoun(sentence, span, syllables(question)).text : undefined;
   }
   if (kind === "date") {
     for (const pattern of DATE_SPANS) {

@@ -28,6 +28,8 @@ const thresholdsSchema = z.object({
     answerableRefusedMax: z.number(),
     unanswerableRefusedMin: z.number(),
     refusalAuc: z.number(),
+    /** the share of short answers that are the gold span's words (answered answerable questions) */
+    shortAnswerRight: z.number().default(0),
     p95ms: z.number(),
   }),
 });
@@ -51,6 +53,8 @@ export function checkThresholds(
     failures.push(`unanswerable refused ${f3(report.unanswerableRefused)} < ${t.unanswerableRefusedMin}`);
   if (report.refusalAuc < t.refusalAuc)
     failures.push(`refusal AUC ${f3(report.refusalAuc)} < ${t.refusalAuc}`);
+  if (report.shortAnswerRight < t.shortAnswerRight)
+    failures.push(`short answers right ${f3(report.shortAnswerRight)} < ${t.shortAnswerRight}`);
   if (report.p95ms > t.p95ms) failures.push(`p95 ${report.p95ms} ms > ${t.p95ms} ms`);
   return failures;
 }
@@ -142,7 +146,7 @@ async function main() {
     process.stdout.write(
       `${[
         `ViQuAD-style evaluation of ${values.csv}: ${report.questions} questions (${report.answerable} answerable, ${report.unanswerable} unanswerable) over ${report.paragraphs} paragraphs, ${engine}`,
-        `  answers: hit ${report.hit.toFixed(3)}, top1 ${report.top1.toFixed(3)}`,
+        `  answers: hit ${report.hit.toFixed(3)}, top1 ${report.top1.toFixed(3)}; ${report.shortAnswers} led by a short answer, ${report.shortAnswerRight.toFixed(3)} of them the gold span's words`,
         `  refusals: answerable refused ${pct(report.answerableRefused)}, unanswerable refused ${pct(report.unanswerableRefused)}, refusal AUC ${report.refusalAuc.toFixed(3)}`,
         `  retrieval (question → its paragraph): R@1 ${report.paragraphR1.toFixed(3)}, MRR@10 ${report.paragraphMrr10.toFixed(3)}`,
         `  answer time: median ${report.p50ms} ms, p95 ${report.p95ms} ms`,

@@ -1,5 +1,5 @@
 import type { Answer } from "../contract/answer.ts";
-import { scoreViquad, type ViquadItem } from "./viquad.ts";
+import { foldForScoring, scoreViquad, type ViquadItem } from "./viquad.ts";
 
 export interface AnsweredItem {
   item: ViquadItem;
@@ -19,6 +19,10 @@ export interface ViquadReport {
   top1: number;
   answerableRefused: number;
   unanswerableRefused: number;
+  /** answered answerable questions led by a short answer (a figure, date, name or place) */
+  shortAnswers: number;
+  /** of those, the share whose short answer and gold span are the same words, one inside the other */
+  shortAnswerRight: number;
   /**
    * How well the answer's confidence separates answerable from unanswerable questions: the chance
    * that an answerable question scores above an unanswerable one (ties count half).
@@ -54,6 +58,13 @@ export function rocAuc(positives: readonly number[], negatives: readonly number[
   return (rankSum - (n1 * (n1 + 1)) / 2) / (n1 * negatives.length);
 }
 
+/** Are the short answer and the gold span the same words, one inside the other ("1885", "năm 1885")? */
+export function shortAnswerMatches(shortAnswer: string, gold: string): boolean {
+  const a = foldForScoring(shortAnswer);
+  const b = foldForScoring(gold);
+  return a.length > 0 && b.length > 0 && (` ${a} `.includes(` ${b} `) || ` ${b} `.includes(` ${a} `));
+}
+
 export function summarizeViquad(rows: readonly AnsweredItem[]): ViquadReport {
   const scored = rows.map((r) => ({ ...r, score: scoreViquad(r.item, r.answer) }));
   const answerable = scored.filter((r) => r.item.answerable);
@@ -62,6 +73,7 @@ export function summarizeViquad(rows: readonly AnsweredItem[]): ViquadReport {
   // A refused answer with no confidence counts as 0, an answered one as 1.
   const confidence = (a: Answer) => a.confidence ?? (a.found ? 1 : 0);
   const ms = rows.map((r) => r.answer.ms);
+  const short = answerable.filter((r) => r.answer.found && r.answer.shortAnswer);
   return {
     questions: rows.length,
     answerable: answerable.length,
@@ -82,6 +94,11 @@ export function summarizeViquad(rows: readonly AnsweredItem[]): ViquadReport {
     unanswerableRefused: share(
       unanswerable.filter((r) => r.score.refused),
       unanswerable,
+    ),
+    shortAnswers: short.length,
+    shortAnswerRight: share(
+      short.filter((r) => shortAnswerMatches(r.answer.shortAnswer as string, r.item.answer)),
+      short,
     ),
     refusalAuc: rocAuc(
       answerable.map((r) => confidence(r.answer)),

@@ -11,7 +11,7 @@ import { loadAnswerModels } from "../../src/answer/extractive.ts";
 import { fitLogistic, predict } from "../../src/answer/logistic.ts";
 import { judge, shortAnswerIn } from "../../src/answer/short-answer.ts";
 import { parsePythonLiteral, readViquad, scoreViquad } from "../../src/eval/viquad.ts";
-import { rocAuc } from "../../src/eval/viquad-report.ts";
+import { rocAuc, shortAnswerMatches } from "../../src/eval/viquad-report.ts";
 import { createLogger } from "../../src/logger.ts";
 import { loadAbbreviations } from "../../src/retrieval/expand-query.ts";
 import { createRetriever } from "../../src/retrieval/retriever.ts";
@@ -82,6 +82,14 @@ describe("ViQuAD-style files", () => {
     expect(rocAuc([0.1], [0.9])).toBe(0);
     expect(rocAuc([0.5, 0.5], [0.5])).toBe(0.5);
   });
+
+  it("counts a short answer right when it and the gold span are the same words, one inside the other", () => {
+    expect(shortAnswerMatches("1885", "năm 1885")).toBe(true);
+    expect(shortAnswerMatches("Tỉnh Sa Đéc", "Sa Đéc")).toBe(true);
+    expect(shortAnswerMatches("18", "185")).toBe(false);
+    expect(shortAnswerMatches("650 ghế", "18 ghế")).toBe(false);
+    expect(shortAnswerMatches("", "18 ghế")).toBe(false);
+  });
 });
 
 describe("the models' parts", () => {
@@ -145,6 +153,22 @@ describe("the models' parts", () => {
     ).toBe("Nguyễn Duy Ngọc");
   });
 
+  it("takes a count written with a thousands dot for a count, not a year, and names what it counts in full", () => {
+    const s =
+      "Đảng bộ triển khai Chương trình tới 1.605 điểm cầu, với sự tham gia của 1.662.336 cán bộ, đảng viên.";
+    expect(
+      shortAnswerIn("number", s, "Hà Nội có bao nhiêu điểm cầu?", syllablesOf("ha", "noi", "diem", "cau")),
+    ).toMatch(/^(tới )?1\.605 điểm cầu$/);
+    expect(
+      shortAnswerIn(
+        "number",
+        "Chương trình gồm hệ thống 43 chỉ tiêu chủ yếu về phát triển kinh tế - xã hội.",
+        "Chương trình có bao nhiêu chỉ tiêu chủ yếu?",
+        syllablesOf("chuong", "trinh", "chi", "tieu", "chu", "yeu"),
+      ),
+    ).toBe("43 chỉ tiêu chủ yếu");
+  });
+
   it("judges a yes/no check by the figures the sentence states", () => {
     const s = "Chương trình gồm hệ thống 43 chỉ tiêu chủ yếu giai đoạn 2026-2030.";
     expect(judge("Có 43 chỉ tiêu chủ yếu phải không?", s, 1)).toEqual({ value: "true" });
@@ -182,6 +206,20 @@ describe("answers a member sees on the seed article", () => {
     expect(a.answer.startsWith("**từ 11% trở lên** — ")).toBe(true);
     expect(a.citations[0]?.quote).toContain(a.shortAnswer);
     expect(a.confidence).toBeGreaterThan(0);
+  });
+
+  it("gives the count of what is asked, not another figure of the same sentence", async () => {
+    // "12 nhóm nhiệm vụ chủ yếu, thay cho 10 nhóm nhiệm vụ trước đây"
+    const groups = await answerer.answer({ question: "Hà Nội có mấy nhóm nhiệm vụ?" });
+    expect(groups.shortAnswer).toBe("12 nhóm nhiệm vụ");
+    expect(groups.citations[0]?.quote).toContain(groups.shortAnswer);
+    // "tới 1.605 điểm cầu, với sự tham gia của 1.662.336 cán bộ, đảng viên"
+    const points = await answerer.answer({ question: "Hà Nội có bao nhiêu điểm cầu?" });
+    expect(points.shortAnswer).toMatch(/^(tới )?1\.605 điểm cầu$/);
+    const members = await answerer.answer({ question: "Bao nhiêu cán bộ, đảng viên tham gia?" });
+    expect(members.shortAnswer).toMatch(/^1\.662\.336 cán bộ/);
+    const targets = await answerer.answer({ question: "Chương trình có bao nhiêu chỉ tiêu chủ yếu?" });
+    expect(targets.shortAnswer).toBe("43 chỉ tiêu chủ yếu");
   });
 
   it("corrects a wrong figure in a yes/no check and confirms the right one", async () => {
