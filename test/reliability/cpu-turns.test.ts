@@ -21,28 +21,36 @@ describe("CPU turns", () => {
     expect(order).toEqual(["follow-up", "new 1", "new 2", "new 3"]);
   });
 
-  it("reads a reply that arrived during one answer before starting the next", async () => {
+  /** Two answers in a row, the first sending a query and working `firstMs`; what happened in what order. */
+  async function twoAnswers(passMs: number, firstMs: number): Promise<string[]> {
     // Another process answers what it is sent (as the database does): `cat`, over pipes.
     const peer = spawn("cat", [], { stdio: ["pipe", "pipe", "ignore"] });
     await new Promise((r) => peer.once("spawn", r));
     const events: string[] = [];
     peer.stdout.on("data", () => events.push("database replied"));
-    const turn = createCpuTurns();
+    const turn = createCpuTurns({ passMs });
     const answer = async (name: string, work: () => void) => {
       await turn("new");
       events.push(`${name} starts`);
       work();
     };
     await Promise.all([
-      // the first answer sends a query and keeps the thread busy while the reply comes back
       answer("first", () => {
         peer.stdin.write("SELECT 1\n");
-        busy(50);
+        busy(firstMs);
       }),
       answer("second", () => busy(1)),
     ]);
-    await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 30));
     peer.kill();
-    expect(events).toEqual(["first starts", "database replied", "second starts"]);
+    return events;
+  }
+
+  it("reads a reply that arrived during a long answer before starting the next", async () => {
+    expect(await twoAnswers(10, 50)).toEqual(["first starts", "database replied", "second starts"]);
+  });
+
+  it("answers several short questions in one pass, as long as they fit in it", async () => {
+    expect(await twoAnswers(200, 20)).toEqual(["first starts", "second starts", "database replied"]);
   });
 });
