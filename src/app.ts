@@ -121,7 +121,7 @@ export async function createApp(
         abbreviations,
         facts,
         logger,
-        turns: createCpuTurns(),
+        ...(config.ANSWER_PASS_MS > 0 ? { turns: createCpuTurns({ passMs: config.ANSWER_PASS_MS }) } : {}),
         options: {
           topK: config.ANSWER_TOP_K,
           ...(config.ANSWER_MIN_CONFIDENCE !== undefined

@@ -102,6 +102,10 @@ export const configSchema = z
       emptyToUndefined,
       z.coerce.number().int().min(0).max(1_000_000).default(1_000),
     ),
+    // Milliseconds of answering per pass of the event loop (src/reliability/cpu-turns.ts): database
+    // replies are read between passes, and conversations waiting on them go first; 0 answers each
+    // question as soon as it arrives.
+    ANSWER_PASS_MS: z.preprocess(emptyToUndefined, z.coerce.number().min(0).max(1_000).default(10)),
     // Passages (and their figures) kept in memory between questions, by corpus version; 0 reads
     // them from the store for every question.
     PASSAGE_CACHE_SIZE: z.preprocess(
