@@ -75,7 +75,7 @@ describe("document versions", () => {
       question: "Thành phố phấn đấu đưa vào khai thác bao nhiêu tuyến đường sắt đô thị?",
     });
     expect(answer.found).toBe(true);
-    expect(answer.answer).toMatch(/^\*\*12 tuyến đường sắt\*\*/);
+    expect(answer.answer).toMatch(/^\*\*12 tuyến đường sắt đô thị\*\* — /);
     // The older and the future plan restate the sentence: neither is quoted beside it.
     expect(answer.citations.map((c) => c.document)).toEqual(["Kế hoạch phát triển giao thông năm 2026"]);
     expect(answer.answer).not.toContain("Lưu ý");
