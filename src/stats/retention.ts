@@ -7,8 +7,10 @@ import type { StatsStore } from "../store/stats-store.ts";
 /**
  * Every `everyMs` (and once shortly after start): counts new answers into the statistics and, when
  * `days` > 0, deletes questions, answers, feedback and conversations older than `days`, in
- * batches. Every replica may run it: the roll-up skips rows another one holds, deletes are
- * idempotent. Returns a stop function.
+ * batches. Between those, every `rollUpEveryMs`, it counts what was answered since: the work is
+ * spread evenly instead of an hour of answers at once (at 400 answers a second, 1.4 million rows
+ * in one go, while members wait). Every replica may run it: the roll-up skips rows another one
+ * holds, deletes are idempotent. Returns a stop function.
  */
 export function scheduleRetention(options: {
   stats: StatsStore;
@@ -22,6 +24,8 @@ export function scheduleRetention(options: {
   logger: Logger;
   everyMs?: number;
   firstAfterMs?: number;
+  /** how often answers are counted into the statistics between runs (default 10 s; 0: only in runs) */
+  rollUpEveryMs?: number;
 }): () => Promise<void> {
   const { stats, days, logger } = options;
   let running: Promise<void> = Promise.resolve();
@@ -43,14 +47,31 @@ export function scheduleRetention(options: {
       }
     })();
   };
+  let rolling: Promise<void> | undefined;
+  const rollUp = () => {
+    if (stopped || rolling) return; // the last one is still counting
+    rolling = stats
+      .rollUpAll()
+      .catch((error) =>
+        logger.warn({ err: errorMessage(error) }, "statistics roll-up failed; tried again later"),
+      )
+      .finally(() => {
+        rolling = undefined;
+      });
+  };
   const first = setTimeout(run, options.firstAfterMs ?? 30_000);
   const timer = setInterval(run, options.everyMs ?? 3_600_000);
+  const rollUpEveryMs = options.rollUpEveryMs ?? 10_000;
+  const rollTimer = rollUpEveryMs > 0 ? setInterval(rollUp, rollUpEveryMs) : undefined;
   first.unref();
   timer.unref();
+  rollTimer?.unref();
   return async () => {
     stopped = true;
     clearTimeout(first);
     clearInterval(timer);
+    clearInterval(rollTimer);
     await running;
+    await rolling;
   };
 }

@@ -62,7 +62,8 @@ interface AnswerRow {
   id: string;
   channel: string;
   question: string;
-  answer: Answer;
+  /** what the roll-up reads of the answer */
+  answer: Pick<Answer, "found"> & { citations?: Pick<Answer["citations"][number], "document" | "section">[] };
   created_at: Date | string;
 }
 
@@ -124,8 +125,16 @@ export function createStatsStore(db: Database) {
   async function rollUp(batch = 500): Promise<number> {
     return db.transaction(async (tx) => {
       const rows = await tx.query<AnswerRow>(
-        `SELECT id, channel, question, answer, created_at FROM answers
-         WHERE NOT counted ORDER BY created_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        // Only what is counted of each answer (whether it was found, the documents and sections it
+        // cited), not its text and quotes: less to send and to parse while members wait.
+        `SELECT id, channel, question, created_at,
+                jsonb_build_object(
+                  'found', answer->'found',
+                  'citations', COALESCE((
+                    SELECT jsonb_agg(jsonb_build_object('document', c->'document', 'section', c->'section'))
+                      FROM jsonb_array_elements(answer->'citations') c), '[]'::jsonb)) AS answer
+           FROM answers
+          WHERE NOT counted ORDER BY created_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
         [batch],
       );
       if (rows.length === 0) return 0;

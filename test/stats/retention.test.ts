@@ -45,6 +45,43 @@ describe("the retention job", () => {
   });
 });
 
+describe("counting answers between retention runs", () => {
+  it("rolls up every few seconds, one roll-up at a time, and stops with the job", async () => {
+    let running = 0;
+    let most = 0;
+    let calls = 0;
+    const stop = scheduleRetention({
+      stats: {
+        rollUp: async () => 0,
+        rollUpAll: async () => {
+          calls++;
+          running++;
+          most = Math.max(most, running);
+          await new Promise((r) => setTimeout(r, 25)); // longer than the interval
+          running--;
+        },
+        query: async () => {
+          throw new Error("not used");
+        },
+        prune: async () => ({ answers: 0, conversations: 0 }),
+      },
+      days: 180,
+      logger: createLogger("silent"),
+      firstAfterMs: 60_000,
+      everyMs: 3_600_000,
+      rollUpEveryMs: 5,
+    });
+    for (let i = 0; i < 100 && calls < 3; i++) await new Promise((r) => setTimeout(r, 10));
+    await stop();
+    const after = calls;
+    await new Promise((r) => setTimeout(r, 40));
+    expect(after).toBeGreaterThanOrEqual(3);
+    expect(most).toBe(1);
+    expect(running).toBe(0);
+    expect(calls).toBe(after);
+  });
+});
+
 describe("the statistics' period", () => {
   it("defaults to the last 30 days in Vietnam's time, every channel", () => {
     const q = toStatsQuery({}, new Date("2026-12-03T20:00:00Z")); // 03:00 on 4 December in Hà Nội
