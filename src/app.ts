@@ -15,7 +15,7 @@ import { cacheAnswers } from "./reliability/cache-answers.ts";
 import { cacheRetrievals } from "./reliability/cache-retrievals.ts";
 import { createCpuTurns } from "./reliability/cpu-turns.ts";
 import { limitChatCalls } from "./reliability/limit-chat-calls.ts";
-import { corpusRevision } from "./reliability/versioned-cache.ts";
+import { corpusRevision, withDatabaseDay } from "./reliability/versioned-cache.ts";
 import { loadAbbreviations } from "./retrieval/expand-query.ts";
 import { createLexicalIndexSource } from "./retrieval/lexical-index.ts";
 import { createRetriever } from "./retrieval/retriever.ts";
@@ -62,6 +62,9 @@ export async function createApp(
     // it. Read once per second at most, shared by both caches and the lexical index; this
     // process's own ingests (uploads, /reindex) are seen by the next question at once.
     const corpusVersion = corpusRevision(store);
+    // …and for what the caches keep, the database's date too: a plan that takes effect at midnight
+    // replaces the one answers were kept from.
+    const cacheVersion = withDatabaseDay(corpusVersion, store.db);
     // BM25 in this process while it matches the store (built in the background on the first
     // question, and again after each change); the database answers meanwhile, or always past
     // LEXICAL_INDEX_MAX_MB.
@@ -80,17 +83,17 @@ export async function createApp(
         embedder,
         abbreviations,
         lexicalIndex,
-        passageCache: { size: config.PASSAGE_CACHE_SIZE, corpusVersion },
+        passageCache: { size: config.PASSAGE_CACHE_SIZE, corpusVersion: cacheVersion },
       }),
       {
         size: config.RETRIEVAL_CACHE_SIZE,
-        corpusVersion,
+        corpusVersion: cacheVersion,
       },
     );
     const conversations = createConversationStore(store.db);
     // The facts index (targets, quizzes, number questions); re-extracted if an older extractor wrote it.
     const facts = createFactStore(store.db, {
-      cache: { size: config.PASSAGE_CACHE_SIZE, corpusVersion },
+      cache: { size: config.PASSAGE_CACHE_SIZE, corpusVersion: cacheVersion },
     });
     await facts.refreshIfStale();
     // With a chat model configured, answers are written by it and checked against the passages;
@@ -133,7 +136,7 @@ export async function createApp(
     // A chat model's answers vary from call to call: only extractive answers are kept.
     const answerer = generative
       ? core
-      : cacheAnswers(core, { size: config.RETRIEVAL_CACHE_SIZE, corpusVersion });
+      : cacheAnswers(core, { size: config.RETRIEVAL_CACHE_SIZE, corpusVersion: cacheVersion });
     // Targets at a glance, quizzes and study packs: in the core, formatted by every channel.
     const targets = createTargets({ facts });
     const quizzes = createQuizzes({

@@ -70,3 +70,24 @@ export function createVersionedCache<T>(size: number, corpusVersion: () => Promi
     },
   };
 }
+
+/**
+ * A corpus version that also turns over with the database's date: which version of a document is
+ * in force depends on the day (`effective`, migration 016), so an answer kept from yesterday may
+ * quote a plan that was replaced at midnight. The caches compare this; the lexical index, which
+ * holds no such answer, compares the revision alone. The date is read once per `ttlMs` at most.
+ */
+export function withDatabaseDay(
+  version: () => Promise<string>,
+  db: { query<T>(sql: string): Promise<T[]> },
+  ttlMs?: number,
+): () => Promise<string> {
+  const day = memoizeVersion(
+    async () => (await db.query<{ day: string }>("SELECT current_date::text AS day"))[0]?.day ?? "",
+    ttlMs,
+  );
+  return async () => {
+    const [v, d] = await Promise.all([version(), day()]);
+    return `${v}@${d}`;
+  };
+}

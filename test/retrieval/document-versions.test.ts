@@ -125,3 +125,44 @@ describe("document versions", () => {
     expect(pack.markdown).not.toContain("20 tuyến");
   });
 });
+
+describe("a version that takes effect while the service runs", () => {
+  it("is answered from once its day comes, not from answers kept the day before", async () => {
+    // The database's clock is moved by its time zone: 12 hours behind UTC, then 14 ahead (a day
+    // or two later), so the new plan's `effective` day — tomorrow at first — arrives.
+    const behind = new Date(Date.now() - 12 * 3_600_000);
+    const tomorrow = new Date(behind.getTime() + 86_400_000).toISOString().slice(0, 10);
+    const folder = await mkdtemp(join(tmpdir(), "sotay-effective-"));
+    await writeFile(join(folder, "ke-hoach-2025.md"), PLAN_2025);
+    await writeFile(
+      join(folder, "ke-hoach-moi.md"),
+      PLAN_2026.replace("effective: 2026-01-01", `effective: ${tomorrow}`).replace(
+        "title: Kế hoạch phát triển giao thông năm 2026",
+        "title: Kế hoạch phát triển giao thông mới",
+      ),
+    );
+    const live = await createApp(
+      loadConfig({ DATA_DIR: "memory://", CORPUS_DIR: folder, LOG_LEVEL: "silent" }),
+      createLogger("silent"),
+      seeded(),
+    );
+    try {
+      const ask = () =>
+        live.answerer.answer({
+          question: "Thành phố phấn đấu đưa vào khai thác bao nhiêu tuyến đường sắt đô thị?",
+        });
+      await live.store.db.exec("SET TIME ZONE -12");
+      const before = await ask();
+      expect(before.answer).toMatch(/^\*\*8 tuyến/);
+      expect((await ask()).answer).toBe(before.answer); // kept, as the same question the same day
+      await live.store.db.exec("SET TIME ZONE 14");
+      await new Promise((r) => setTimeout(r, 1_100)); // the date is read once a second at most
+      const after = await ask();
+      expect(after.answer).toMatch(/^\*\*12 tuyến/);
+      expect(after.citations[0]?.document).toBe("Kế hoạch phát triển giao thông mới");
+    } finally {
+      await live.close();
+      await rm(folder, { recursive: true, force: true });
+    }
+  });
+});
