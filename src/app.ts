@@ -90,7 +90,10 @@ export async function createApp(
         corpusVersion: cacheVersion,
       },
     );
-    const conversations = createConversationStore(store.db);
+    // PGlite is opened by this process alone: its conversations can be kept in memory, written through.
+    const conversations = createConversationStore(store.db, {
+      cacheSize: store.db.engine === "pglite" ? 1_000 : 0,
+    });
     // The facts index (targets, quizzes, number questions); re-extracted if an older extractor wrote it.
     const facts = createFactStore(store.db, {
       cache: { size: config.PASSAGE_CACHE_SIZE, corpusVersion: cacheVersion },
@@ -182,6 +185,7 @@ export async function createApp(
       rateLimits,
       close: async () => {
         await lexicalIndex?.close();
+        await conversations.flush();
         await store.db.close();
       },
     };

@@ -146,8 +146,15 @@ export function createAnswerer({
         return finish({ answer: EMPTY_QUESTION_TEXT, found: false, mode: "extractive", citations: [] });
       }
 
-      const earlier = await history(request.conversationId);
-      await turns?.(conversations && request.conversationId ? "continuing" : "new");
+      // The conversation is read only when it can change the answer: a follow-up ("còn … thì
+      // sao?") is read against its previous question, and a chat model sees the exchanges. A
+      // question that stands on its own skips the read (under load, a query's wait).
+      const readsHistory =
+        conversations !== undefined &&
+        request.conversationId !== undefined &&
+        (generative !== undefined || isFollowUp(question));
+      const earlier = readsHistory ? await history(request.conversationId) : [];
+      await turns?.(readsHistory ? "continuing" : "new");
       const previous = earlier.at(-1);
       const pairs = earlier.map((t) => ({ question: t.resolvedQuestion, answer: t.answer.answer }));
       let searched = question;

@@ -78,3 +78,73 @@ describe.each(testEngines().map((e) => [e.name, e] as [string, TestEngine]))(
     });
   },
 );
+
+describe.each(testEngines().map((e) => [e.name, e] as [string, TestEngine]))(
+  "conversations kept in memory, written through, on %s",
+  (_, engine) => {
+    let opened: Awaited<ReturnType<TestEngine["open"]>>;
+    const statements: string[] = [];
+    let conversations: ReturnType<typeof createConversationStore>;
+    const turn = (n: number) => ({ question: `câu ${n}`, resolvedQuestion: `câu ${n}`, answer: answer(n) });
+
+    beforeAll(async () => {
+      opened = await engine.open();
+      await migrate(opened.db);
+      const counting: Queryable = {
+        query: (sql, params) => {
+          statements.push(sql);
+          return opened.db.query(sql, params);
+        },
+        exec: (sql) => opened.db.exec(sql),
+      };
+      conversations = createConversationStore(counting, { cacheSize: 2 });
+    });
+    afterAll(async () => {
+      await conversations.flush();
+      await opened?.drop();
+    });
+
+    it("reads a conversation once, then answers its follow-ups from memory with every turn", async () => {
+      statements.length = 0;
+      expect(await conversations.recent("web:a")).toEqual([]);
+      await conversations.append("web:a", turn(1));
+      await conversations.append("web:a", turn(2));
+      const isRead = (sql: string) => sql.includes("SELECT question, resolved_question");
+      const reads = statements.filter(isRead).length;
+      expect(reads).toBe(1);
+      expect((await conversations.recent("web:a", 3)).map((t) => t.question)).toEqual(["câu 1", "câu 2"]);
+      expect(statements.filter(isRead).length).toBe(reads);
+    });
+
+    it("reads again a conversation it let go, whole, and forgets a cleared one", async () => {
+      await conversations.recent("web:b");
+      await conversations.recent("web:c"); // web:a, the least recent of three, is let go (size 2)
+      for (let n = 3; n <= 12; n++) await conversations.append("web:a", turn(n));
+      expect((await conversations.recent("web:a", 20)).map((t) => t.question)).toEqual(
+        Array.from({ length: 10 }, (_, i) => `câu ${i + 3}`),
+      );
+      await conversations.clear("web:a");
+      expect(await conversations.recent("web:a")).toEqual([]);
+    });
+
+    it("writes every turn to the store: another process reads them all after a flush", async () => {
+      for (let n = 1; n <= 3; n++) await conversations.append("web:e", turn(n));
+      expect((await conversations.recent("web:e")).map((t) => t.question)).toEqual([
+        "câu 1",
+        "câu 2",
+        "câu 3",
+      ]);
+      await conversations.flush();
+      const fresh = createConversationStore(opened.db);
+      expect((await fresh.recent("web:e", 5)).map((t) => t.question)).toEqual(["câu 1", "câu 2", "câu 3"]);
+    });
+
+    it("does not keep a read that a new turn overtook", async () => {
+      await conversations.append("web:d", turn(1));
+      const reading = conversations.recent("web:d", 5); // not kept yet: reads the store
+      await conversations.append("web:d", turn(2));
+      await reading;
+      expect((await conversations.recent("web:d", 5)).map((t) => t.question)).toEqual(["câu 1", "câu 2"]);
+    });
+  },
+);
