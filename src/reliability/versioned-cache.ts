@@ -83,7 +83,7 @@ export function withDatabaseDay(
   ttlMs?: number,
 ): () => Promise<string> {
   const day = memoizeVersion(
-    async () => (await db.query<{ day: string }>("SELECT current_date::text AS day"))[0]?.day ?? "",
+    async () => (await db.query<{ day: string }>("SELECT vietnam_today()::text AS day"))[0]?.day ?? "",
     ttlMs,
   );
   return async () => {

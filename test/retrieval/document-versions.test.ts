@@ -6,6 +6,7 @@ import { type App, createApp } from "../../src/app.ts";
 import { formatAnswerText } from "../../src/channels/zalo/format.ts";
 import { loadConfig } from "../../src/config.ts";
 import { createLogger } from "../../src/logger.ts";
+import { vietnamDay } from "../../src/store/stats-store.ts";
 import { seeded } from "../helpers/pglite-folder.ts";
 
 /**
@@ -127,11 +128,19 @@ describe("document versions", () => {
 });
 
 describe("a version that takes effect while the service runs", () => {
+  it("counts days in Việt Nam, whatever the database's time zone", async () => {
+    const db = app.store.db;
+    const today = vietnamDay(new Date());
+    for (const zone of ["-12", "14", "0"]) {
+      await db.exec(`SET TIME ZONE ${zone}`);
+      const [row] = await db.query<{ day: string }>("SELECT vietnam_today()::text AS day");
+      // (a second either side of midnight in Hà Nội could tell them apart)
+      expect([today, vietnamDay(new Date())]).toContain(row?.day);
+    }
+  });
+
   it("is answered from once its day comes, not from answers kept the day before", async () => {
-    // The database's clock is moved by its time zone: 12 hours behind UTC, then 14 ahead (a day
-    // or two later), so the new plan's `effective` day — tomorrow at first — arrives.
-    const behind = new Date(Date.now() - 12 * 3_600_000);
-    const tomorrow = new Date(behind.getTime() + 86_400_000).toISOString().slice(0, 10);
+    const tomorrow = vietnamDay(new Date(Date.now() + 86_400_000));
     const folder = await mkdtemp(join(tmpdir(), "sotay-effective-"));
     await writeFile(join(folder, "ke-hoach-2025.md"), PLAN_2025);
     await writeFile(
@@ -151,11 +160,13 @@ describe("a version that takes effect while the service runs", () => {
         live.answerer.answer({
           question: "Thành phố phấn đấu đưa vào khai thác bao nhiêu tuyến đường sắt đô thị?",
         });
-      await live.store.db.exec("SET TIME ZONE -12");
       const before = await ask();
       expect(before.answer).toMatch(/^\*\*8 tuyến/);
       expect((await ask()).answer).toBe(before.answer); // kept, as the same question the same day
-      await live.store.db.exec("SET TIME ZONE 14");
+      // Midnight in Hà Nội: the database's clock for document versions moves to tomorrow.
+      await live.store.db.exec(
+        `CREATE OR REPLACE FUNCTION vietnam_today() RETURNS date LANGUAGE sql STABLE RETURN DATE '${tomorrow}'`,
+      );
       await new Promise((r) => setTimeout(r, 1_100)); // the date is read once a second at most
       const after = await ask();
       expect(after.answer).toMatch(/^\*\*12 tuyến/);
