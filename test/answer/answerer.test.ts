@@ -221,4 +221,36 @@ describe("answers from the seed article", () => {
     );
     expect(turns?.n).toBe(2);
   });
+
+  it("reads the conversation only for a follow-up, and writes every turn", async () => {
+    let reads = 0;
+    const store = createConversationStore(db);
+    const counting = createAnswerer({
+      retriever,
+      conversations: {
+        ...store,
+        recent: (id, limit) => {
+          reads++;
+          return store.recent(id, limit);
+        },
+      },
+      abbreviations,
+      logger,
+      options: { topK: 5 },
+    });
+    await counting.answer({
+      question: "Hà Nội phấn đấu tăng trưởng kinh tế bao nhiêu?",
+      conversationId: "t:3",
+    });
+    await counting.answer({ question: "Ba đột phá chiến lược là gì?", conversationId: "t:3" });
+    expect(reads).toBe(0); // questions that stand on their own
+    const follow = await counting.answer({ question: "còn nhiệm kỳ nào?", conversationId: "t:3" });
+    expect(reads).toBe(1);
+    expect(follow.resolvedQuestion).toContain("Ba đột phá chiến lược");
+    expect((await store.recent("t:3", 10)).map((t) => t.question)).toEqual([
+      "Hà Nội phấn đấu tăng trưởng kinh tế bao nhiêu?",
+      "Ba đột phá chiến lược là gì?",
+      "còn nhiệm kỳ nào?",
+    ]);
+  });
 });
