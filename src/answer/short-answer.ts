@@ -28,7 +28,7 @@ interface Span {
 const NUMBER_WORDS = "một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|mươi|trăm|nghìn|ngàn|triệu|tỷ|tỉ|chục";
 // "từ 11% trở lên", "khoảng 0,7%", "953.633 km2", "18 ghế", "10–25%", "hai mươi năm"
 const NUMBER_SPAN = new RegExp(
-  `(?<![\\p{L}\\p{M}\\d])(?:(?:từ|khoảng|hơn|trên|dưới|gần|đến|tới|chừng|ít nhất|tối thiểu|tối đa|gấp)\\s+)?` +
+  `(?<![\\p{L}\\p{M}\\d])(?:(?:từ|khoảng|hơn|trên|dưới|gần|chừng|ít nhất|tối thiểu|tối đa|gấp)\\s+)?` +
     `(?:\\d+(?:[.,]\\d+)*(?:\\s*[–-]\\s*\\d+(?:[.,]\\d+)*)?|(?:(?:${NUMBER_WORDS})(?:\\s+|$))+)` +
     `(?:\\s*(?:%|‰|phần trăm))?(?:\\s+(?:trở lên|trở xuống))?`,
   "giu",

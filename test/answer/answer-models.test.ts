@@ -158,7 +158,7 @@ describe("the models' parts", () => {
       "Đảng bộ triển khai Chương trình tới 1.605 điểm cầu, với sự tham gia của 1.662.336 cán bộ, đảng viên.";
     expect(
       shortAnswerIn("number", s, "Hà Nội có bao nhiêu điểm cầu?", syllablesOf("ha", "noi", "diem", "cau")),
-    ).toMatch(/^(tới )?1\.605 điểm cầu$/);
+    ).toBe("1.605 điểm cầu");
     expect(
       shortAnswerIn(
         "number",
@@ -215,7 +215,7 @@ describe("answers a member sees on the seed article", () => {
     expect(groups.citations[0]?.quote).toContain(groups.shortAnswer);
     // "tới 1.605 điểm cầu, với sự tham gia của 1.662.336 cán bộ, đảng viên"
     const points = await answerer.answer({ question: "Hà Nội có bao nhiêu điểm cầu?" });
-    expect(points.shortAnswer).toMatch(/^(tới )?1\.605 điểm cầu$/);
+    expect(points.shortAnswer).toBe("1.605 điểm cầu");
     const members = await answerer.answer({ question: "Bao nhiêu cán bộ, đảng viên tham gia?" });
     expect(members.shortAnswer).toMatch(/^1\.662\.336 cán bộ/);
     const targets = await answerer.answer({ question: "Chương trình có bao nhiêu chỉ tiêu chủ yếu?" });
