@@ -11,6 +11,7 @@ import type { Database, Queryable } from "../../src/store/database.ts";
 import { createFactStore } from "../../src/store/fact-store.ts";
 import { migrate } from "../../src/store/migrate.ts";
 import { testEngines } from "../helpers/engines.ts";
+import { recordingStatements } from "../helpers/recording-db.ts";
 import { corpusFiles } from "../helpers/topic-corpus.ts";
 
 const logger = createLogger("silent");
@@ -20,18 +21,15 @@ describe.each(testEngines())("passages and figures kept between questions on $na
   let drop: () => Promise<void>;
   let store: CorpusStore;
   let dir: string;
-  /** the statements that read passages' text or figures, as the retriever and facts store send them */
-  const reads: string[] = [];
-  const counting: Queryable = {
-    query(sql, params) {
-      if (/FROM chunks c JOIN documents|FROM facts f/.test(sql)) reads.push(sql);
-      return db.query(sql, params);
-    },
-    exec: (sql) => db.exec(sql),
-  };
+  const statements: string[] = [];
+  /** how many statements read passages' text or figures, as the retriever and facts store send them */
+  const reads = () =>
+    statements.filter((sql) => /FROM chunks c JOIN documents|FROM facts f/.test(sql)).length;
+  let counting: Queryable;
 
   beforeAll(async () => {
     ({ db, drop } = await engine.open());
+    counting = recordingStatements(db, statements);
     await migrate(db);
     store = createCorpusStore(db);
     dir = await mkdtemp(join(tmpdir(), "sotay-passage-cache-"));
@@ -51,10 +49,10 @@ describe.each(testEngines())("passages and figures kept between questions on $na
     const question = "Nhiệm vụ số 7 do ai chủ trì?";
 
     const first = await cached.retrieve(question);
-    expect(reads.length).toBeGreaterThan(0);
-    const after = reads.length;
+    expect(reads()).toBeGreaterThan(0);
+    const after = reads();
     const again = await cached.retrieve(question);
-    expect(reads.length).toBe(after); // no passage read again
+    expect(reads()).toBe(after); // no passage read again
     expect(again.passages).toEqual(first.passages);
     expect(first.passages).toEqual((await plain.retrieve(question)).passages);
 
@@ -65,7 +63,7 @@ describe.each(testEngines())("passages and figures kept between questions on $na
     );
     await runIngest({ store, corpusDir: dir, logger });
     const changed = await cached.retrieve(question);
-    expect(reads.length).toBeGreaterThan(after);
+    expect(reads()).toBeGreaterThan(after);
     expect(changed.passages[0]?.text).toContain("Sở Xây dựng chủ trì");
     expect(changed.passages).toEqual((await plain.retrieve(question)).passages);
   });
@@ -81,10 +79,10 @@ describe.each(testEngines())("passages and figures kept between questions on $na
     const stored = await plainFacts.forChunks(ids);
     expect(stored.length).toBeGreaterThan(0);
     expect(await cachedFacts.forChunks(ids)).toEqual(stored);
-    const after = reads.length;
+    const after = reads();
     // From memory now, in the same order whatever the order asked in.
     expect(await cachedFacts.forChunks([...ids].reverse())).toEqual(stored);
-    expect(reads.length).toBe(after);
+    expect(reads()).toBe(after);
 
     await writeFile(
       join(dir, "doc-000.md"),

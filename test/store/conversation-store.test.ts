@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Answer } from "../../src/contract/answer.ts";
 import { createConversationStore } from "../../src/store/conversation-store.ts";
-import type { Queryable } from "../../src/store/database.ts";
 import { migrate } from "../../src/store/migrate.ts";
 import { type TestEngine, testEngines } from "../helpers/engines.ts";
+import { recordingStatements } from "../helpers/recording-db.ts";
 
 const answer = (n: number): Answer => ({
   question: `câu hỏi ${n}`,
@@ -28,14 +28,7 @@ describe.each(testEngines().map((e) => [e.name, e] as [string, TestEngine]))(
     beforeAll(async () => {
       opened = await engine.open();
       await migrate(opened.db);
-      const counting: Queryable = {
-        query: (sql, params) => {
-          statements.push(sql);
-          return opened.db.query(sql, params);
-        },
-        exec: (sql) => opened.db.exec(sql),
-      };
-      conversations = createConversationStore(counting);
+      conversations = createConversationStore(recordingStatements(opened.db, statements));
     });
     afterAll(() => opened?.drop());
 
@@ -90,14 +83,7 @@ describe.each(testEngines().map((e) => [e.name, e] as [string, TestEngine]))(
     beforeAll(async () => {
       opened = await engine.open();
       await migrate(opened.db);
-      const counting: Queryable = {
-        query: (sql, params) => {
-          statements.push(sql);
-          return opened.db.query(sql, params);
-        },
-        exec: (sql) => opened.db.exec(sql),
-      };
-      conversations = createConversationStore(counting, { cacheSize: 2 });
+      conversations = createConversationStore(recordingStatements(opened.db, statements), { cacheSize: 2 });
     });
     afterAll(async () => {
       await conversations.flush();

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Queryable } from "../../../src/store/database.ts";
 import { createDeliveryStore, type DeliveryStore } from "../../../src/store/delivery-store.ts";
 import { migrate } from "../../../src/store/migrate.ts";
 import { type TestEngine, testEngines } from "../../helpers/engines.ts";
+import { recordingStatements } from "../../helpers/recording-db.ts";
 
 /**
  * Zalo's message ids, taken once across replicas: the check is an INSERT … ON CONFLICT in the
@@ -37,14 +37,7 @@ describe.each(testEngines().map((e) => [e.name, e] as [string, TestEngine]))(
 
     it("sends the claims made together as one statement, with exactly one winner per message id", async () => {
       const statements: string[] = [];
-      const counting: Queryable = {
-        query: (sql, params) => {
-          statements.push(sql);
-          return opened.db.query(sql, params);
-        },
-        exec: (sql) => opened.db.exec(sql),
-      };
-      const store = createDeliveryStore(counting);
+      const store = createDeliveryStore(recordingStatements(opened.db, statements));
       // 40 events, each delivered three times at once (the repeats in the same batch), plus one
       // taken earlier by the other replica.
       await replicaA.claim("zalo", "batch-msg-07");
