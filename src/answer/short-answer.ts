@@ -150,7 +150,8 @@ export function shortAnswerIn(
     });
     // The syllable right after a figure: what it counts ("18 ghế", "3 quan").
     const after = (span: Span) => syllables(sentence.slice(span.end, span.end + 40))[0];
-    const { askedNoun } = askedNounOf(syllables(question));
+    const words = syllables(question);
+    const { askedNoun } = askedNounOf(words);
     // A figure in words ("một cuộc thăm dò", "năm 1999") is a count only when it counts what is
     // asked, or a unit follows: "một" and "năm" are far more often an article and a year.
     spans = spans.filter(
@@ -174,7 +175,7 @@ export function shortAnswerIn(
         .some((w) => questionSyllables.has(w) && !isQuestionWord(w)),
     );
     const span = named.length ? named[0] : nearest(counted.length ? counted : spans, at);
-    return span ? withCountedNoun(sentence, span, syllables(question)).text : undefined;
+    return span ? withCountedNoun(sentence, span, words).text : undefined;
   }
   if (kind === "date") {
     for (const pattern of DATE_SPANS) {
