@@ -1,3 +1,5 @@
+import { setRecent } from "../store/lru.ts";
+
 /**
  * A corpus version read at most once per `ttlMs` (default 1 s): an ingest in another process or on
  * another replica is seen within that time; `invalidate()` makes the next call read it again (this
@@ -52,20 +54,14 @@ export function createVersionedCache<T>(size: number, corpusVersion: () => Promi
       const version = await corpusVersion();
       const hit = entries.get(key);
       if (hit && hit.version === version) {
-        // Most recently used last: a Map keeps insertion order.
-        entries.delete(key);
-        entries.set(key, hit);
+        setRecent(entries, key, hit, size);
         return hit.value;
       }
       const value = compute();
-      entries.set(key, { version, value });
+      setRecent(entries, key, { version, value }, size);
       value.catch(() => {
         if (entries.get(key)?.value === value) entries.delete(key);
       });
-      if (entries.size > size) {
-        const oldest = entries.keys().next().value;
-        if (oldest !== undefined) entries.delete(oldest);
-      }
       return value;
     },
   };

@@ -1,3 +1,5 @@
+import { setRecent } from "./lru.ts";
+
 /**
  * Values by key, fetched many at a time: `getMany(keys)` answers the keys it holds for the
  * current corpus version and fetches the rest in one call. Everything is dropped when the version
@@ -25,8 +27,7 @@ export function createBatchCache<T>(
         const hit = entries.get(key);
         if (hit === undefined) missing.push(key);
         else {
-          entries.delete(key);
-          entries.set(key, hit);
+          setRecent(entries, key, hit, size);
           out.set(key, hit);
         }
       }
@@ -36,11 +37,7 @@ export function createBatchCache<T>(
         out.set(key, value);
         // Not kept when the corpus changed while it was fetched: it may be the old one's.
         if (version !== current) continue;
-        entries.set(key, value);
-        if (entries.size > size) {
-          const oldest = entries.keys().next().value;
-          if (oldest !== undefined) entries.delete(oldest);
-        }
+        setRecent(entries, key, value, size);
       }
       return out;
     },

@@ -1,5 +1,6 @@
 import type { Answer } from "../contract/answer.ts";
 import type { Queryable } from "./database.ts";
+import { setRecent } from "./lru.ts";
 import { storableJson, storableText } from "./storable.ts";
 
 export interface Turn {
@@ -52,12 +53,7 @@ export function createConversationStore(db: Queryable, options: ConversationStor
   };
   const keep = (conversationId: string, turns: Turn[]) => {
     if (cacheSize <= 0) return;
-    kept.delete(conversationId);
-    kept.set(conversationId, { turns: turns.slice(-KEEP_TURNS), at: Date.now() });
-    if (kept.size > cacheSize) {
-      const oldest = kept.keys().next().value;
-      if (oldest !== undefined) kept.delete(oldest);
-    }
+    setRecent(kept, conversationId, { turns: turns.slice(-KEEP_TURNS), at: Date.now() }, cacheSize);
   };
   const keptTurns = (conversationId: string): Turn[] | undefined => {
     const entry = kept.get(conversationId);
