@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { seededRandom } from "../src/quiz/random.ts";
 import { foldDiacritics } from "../src/text/fold-diacritics.ts";
 
 /**
@@ -17,18 +18,6 @@ export interface LoadQuestion {
   /** set for the questions of a conversation: its lead and its follow-ups share it */
   conversationId?: string;
   kind: "topic" | "keyword" | "plain" | "paraphrase" | "follow-up" | "out-of-scope";
-}
-
-/** A small seeded generator (mulberry32): the same seed, the same questions. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Words that make a poor topic on their own. */
@@ -146,7 +135,7 @@ const capitalize = (s: string) => s.charAt(0).toLocaleUpperCase("vi") + s.slice(
  */
 export function distinctQuestions(sentences: readonly string[], count: number, seed = 1): LoadQuestion[] {
   if (sentences.length === 0) throw new Error("distinctQuestions: the corpus has no sentences");
-  const rnd = random(seed);
+  const rnd = seededRandom(seed);
   const seen = new Set<string>();
   const out: LoadQuestion[] = [];
   const add = (q: LoadQuestion): boolean => {

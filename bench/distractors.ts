@@ -2,6 +2,7 @@ import { chunkDocument } from "../ingest/chunk-document.ts";
 import { cleanDocument } from "../ingest/clean-document.ts";
 import { plainParagraphs } from "../ingest/loaders/plain-paragraphs.ts";
 import { loadText } from "../ingest/loaders/text.ts";
+import { seededRandom } from "../src/quiz/random.ts";
 import { splitSentences } from "../src/text/split-sentences.ts";
 import type { BenchDoc } from "./types.ts";
 
@@ -37,17 +38,8 @@ export interface DistractorOptions {
   reserved?: Iterable<string>;
 }
 
-/** mulberry32: a small, fast, seedable 32-bit generator; returns floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 (src/quiz/random.ts): a small, fast, seedable 32-bit generator; floats in [0, 1). */
+export const mulberry32 = seededRandom;
 
 const countWords = (text: string) => text.split(/\s+/).filter(Boolean).length;
 
