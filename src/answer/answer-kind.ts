@@ -69,6 +69,21 @@ export function answerKind(question: string): AnswerKind {
   return "general";
 }
 
+/**
+ * Does the question ask for several names, places or dates ("gồm những ai", "những nước nào",
+ * "các tỉnh nào")? Then no one of them is the answer: the quoted sentence lists them.
+ */
+export function asksForSeveral(question: string): boolean {
+  const lower = question
+    .normalize("NFC")
+    .toLowerCase()
+    .replace(/[^\p{L}\p{M}\d]+/gu, " ");
+  // typed with diacritics, "nhúng" is not "những"; typed without, any marks match
+  return foldDiacritics(lower) === lower
+    ? /\b(nhung|cac) ai\b|\b(nhung|cac)( [a-z]+){1,3} nao\b/.test(cueText(question))
+    : /(^|\s)(những|các) ai(\s|$)|(^|\s)(những|các)(\s[\p{L}\p{M}]+){1,3}\snào(\s|$)/u.test(lower);
+}
+
 const NUMBER_WORD =
   /(^|[^\p{L}])(một|hai|ba|bốn|tư|năm|sáu|bảy|tám|chín|mười|mươi|trăm|nghìn|ngàn|triệu|tỷ|tỉ|nửa|chục)(?![\p{L}\p{M}])/u;
 const YEAR = /(^|[^\d.,])(1\d{3}|20\d{2}|\d{2,4}\s*(TCN|SCN))(?!\d)/u;

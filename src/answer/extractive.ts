@@ -6,6 +6,7 @@ import { lexicalTerms, syllables } from "../text/tokenize.ts";
 import {
   type AnswerKind,
   answerKind,
+  asksForSeveral,
   capitalisedRuns,
   FAMILY_NAMES,
   holdsKind,
@@ -85,6 +86,8 @@ function countsFit(counts: string, terms: QuestionTerms): number {
 
 const NUMBER_WORDS = /(^|\s)(một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)\s+\p{L}/u;
 const LIST_CUES = /[:;]|\bgồm\b|\bbao gồm\b/u;
+/** A clause that opens a list: a colon, or "gồm" / "bao gồm" before the items. */
+const LIST_OPENER = /[:：]|(^|\s)(bao gồm|gồm)(\s|$)/u;
 const WHO_CUES = /\b(Bí thư|Chủ tịch|Tổng Bí thư|Ủy viên|Ban [A-ZĐ]\p{L}*|Bộ Chính trị|Thành ủy|đồng chí)/u;
 // A Vietnamese personal name: a common family name and one to three capitalised syllables.
 const PERSON_NAME = new RegExp(`(?:^|[\\s,(])(${FAMILY_NAMES})(?:\\s\\p{Lu}\\p{Ll}*){1,3}`, "u");
@@ -150,6 +153,10 @@ function displayText(
   const words = sentence.split(/\s+/).length;
   const { index: best, clauses } = bestClause(sentence, terms, type, abbreviations, figures);
   if (words <= 45 || clauses.length < 2) return sentence;
+  // A list runs on through the clauses after the one that opens it ("gồm: A, B; C, D"): the
+  // list is shown whole, from its opener to the end of the sentence.
+  if (type === "list" || LIST_OPENER.test(clauses[best] as string))
+    return `${best > 0 ? "… " : ""}${clauses.slice(best).join(" ")}`;
   const clause = (clauses[best] as string).replace(/;$/, "");
   return `${best > 0 ? "… " : ""}${clause}${best < clauses.length - 1 ? " …" : ""}`;
 }
@@ -656,7 +663,9 @@ function composeAnswer(
     return { found: true, answer: `${lead} ${quoted}`, citations, verdict };
   }
   // A lookup lists matches; only a question gets one short answer first.
-  const shortAnswer = lookup ? undefined : shortAnswerIn(q.kind, best.text, q.kindQuestion, q.syllables);
+  // …and a question asking for several names or places gets the sentence that lists them.
+  const one = !lookup && !(q.kind !== "number" && asksForSeveral(q.kindQuestion));
+  const shortAnswer = one ? shortAnswerIn(q.kind, best.text, q.kindQuestion, q.syllables) : undefined;
   return {
     found: true,
     answer: shortAnswer ? `**${shortAnswer}** — ${quoted}` : quoted,

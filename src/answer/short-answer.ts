@@ -201,36 +201,115 @@ export function shortAnswerIn(
   return undefined;
 }
 
-/** The syllable a number is followed by ("45 chỉ tiêu" → "chi"), folded. */
-function countedAfter(text: string, number: string): string | undefined {
-  for (const m of text.matchAll(/\d+(?:[.,]\d+)*/g)) {
-    if (normalizeNumberToken(m[0]) !== number) continue;
-    return syllables(text.slice(m.index + m[0].length).split(/[,.;:]/)[0] ?? "")[0];
+/** A figure in a text: its value, whether it is a percentage, and where it stands. */
+interface Figure {
+  value: string;
+  typed: string;
+  start: number;
+  end: number;
+  percent: boolean;
+}
+
+function figuresIn(text: string): Figure[] {
+  return [...text.matchAll(/\d+(?:[.,]\d+)*(\s*(?:%|phần trăm))?/gu)].map((m) => {
+    const typed = /\d+(?:[.,]\d+)*/.exec(m[0])?.[0] ?? m[0];
+    return {
+      value: normalizeNumberToken(typed),
+      typed,
+      start: m.index,
+      end: m.index + m[0].length,
+      percent: m[1] !== undefined,
+    };
+  });
+}
+
+/** The syllables of a figure's phrase after it, to the end of its clause (at most eight). */
+function phraseAfter(text: string, figure: Figure): string[] {
+  return syllables(text.slice(figure.end).split(/[.;:?!]/)[0] ?? "").slice(0, 8);
+}
+
+/** The content syllables right before a figure (at most `n`), skipping "từ", "khoảng" and the like. */
+function contentBefore(text: string, figure: Figure, n: number): string[] {
+  return syllables(text.slice(Math.max(0, figure.start - 80), figure.start))
+    .filter((w) => !isQuestionWord(w) && !FIGURE_CUES.has(w))
+    .slice(-n);
+}
+
+const FIGURE_CUES = new Set([
+  "tu",
+  "khoang",
+  "hon",
+  "tren",
+  "duoi",
+  "gan",
+  "chung",
+  "dat",
+  "la",
+  "co",
+  "toi",
+  "den",
+]);
+
+/**
+ * Does the sentence's figure state the same thing as the question's? A count, when the thing the
+ * question counts ("45 chỉ tiêu" → "chỉ") is in the figure's phrase ("212 nhiệm vụ, đề án, dự án"
+ * counts "dự án"); a percentage, when the words the question puts before it ("tăng trưởng 9%")
+ * are just before the sentence's percentage ("tăng trưởng kinh tế từ 11%").
+ */
+function sameThing(question: string, asked: Figure, sentence: string, stated: Figure): boolean {
+  if (asked.percent || stated.percent) {
+    if (!(asked.percent && stated.percent)) return false;
+    const before = new Set(contentBefore(sentence, stated, 6));
+    return contentBefore(question, asked, 2).some((w) => before.has(w));
   }
-  return undefined;
+  const counted = phraseAfter(question, asked)[0];
+  return counted !== undefined && phraseAfter(sentence, stated).includes(counted);
+}
+
+/** What the sentence states, as written: the figure through the thing it counts. */
+function statedText(question: string, asked: Figure, sentence: string, stated: Figure): string {
+  if (stated.percent) {
+    const span = allSpans(sentence, NUMBER_SPAN).find(
+      (s) => s.start <= stated.start && s.end >= stated.end - 1,
+    );
+    return span?.text ?? sentence.slice(stated.start, stated.end);
+  }
+  // the figure through the counted thing as the question names it ("212 nhiệm vụ, đề án, dự án")
+  const words = phraseAfter(question, asked);
+  const clause = sentence.slice(stated.end).split(/[.;:?!]/)[0] ?? "";
+  const tokens = [...clause.matchAll(/[\p{L}\p{M}]+/gu)].map((m) => ({
+    syllable: syllables(m[0])[0],
+    start: stated.end + m.index,
+    end: stated.end + m.index + m[0].length,
+  }));
+  const at = tokens.findIndex((t) => t.syllable === words[0]);
+  if (at < 0) return sentence.slice(stated.start, stated.end);
+  let end = (tokens[at] as { end: number }).end;
+  for (let k = 1; k < words.length; k++) {
+    const next = tokens[at + k];
+    if (!next || next.syllable !== words[k] || sentence.slice(end, next.start).includes(",")) break;
+    end = next.end;
+  }
+  return sentence.slice(stated.start, end);
 }
 
 /**
  * A yes/no check against the sentence: "true" when it states every figure the question says and
- * covers the question, "false" when it states another figure for the same counted thing ("43 chỉ
- * tiêu" against "45 chỉ tiêu"), undefined when it settles neither (the answer is then a refusal).
+ * covers the question, "false" when it states another figure for the same thing ("43 chỉ tiêu"
+ * against "45 chỉ tiêu", "từ 11%" against "9%"), undefined when it settles neither (the answer is
+ * then a refusal).
  */
 export function judge(question: string, sentence: string, coverage: number): Verdict | undefined {
-  const asked = numbersIn(question);
-  const stated = numbersIn(sentence);
-  for (const n of asked) {
-    if (stated.includes(n)) continue;
-    const counted = countedAfter(question, n);
-    if (!counted) return undefined;
-    for (const m of sentence.matchAll(/\d+(?:[.,]\d+)*/g)) {
-      const value = normalizeNumberToken(m[0]);
-      if (countedAfter(sentence.slice(m.index), value) !== counted) continue;
-      const rest = sentence.slice(m.index).split(/[,.;:]/)[0] as string;
-      const words = rest.trim().split(/\s+/).slice(0, 5).join(" ");
-      const typed = question.match(/\d+(?:[.,]\d+)*/g)?.find((t) => normalizeNumberToken(t) === n);
-      return { value: "false", stated: words, asked: typed ?? n };
-    }
-    return undefined;
+  const stated = figuresIn(sentence);
+  for (const asked of figuresIn(question)) {
+    if (stated.some((f) => f.value === asked.value)) continue;
+    const other = stated.find((f) => sameThing(question, asked, sentence, f));
+    if (!other) return undefined;
+    return {
+      value: "false",
+      stated: statedText(question, asked, sentence, other),
+      asked: question.slice(asked.start, asked.end),
+    };
   }
   if (coverage < 0.75 || (negates(question) && !negates(sentence))) return undefined;
   return { value: "true" };

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runIngest } from "../../ingest/run-ingest.ts";
-import { answerKind, capitalisedRuns } from "../../src/answer/answer-kind.ts";
+import { answerKind, asksForSeveral, capitalisedRuns } from "../../src/answer/answer-kind.ts";
 import { type Answerer, createAnswerer } from "../../src/answer/answerer.ts";
 import { loadAnswerModels } from "../../src/answer/extractive.ts";
 import { fitLogistic, predict } from "../../src/answer/logistic.ts";
@@ -179,6 +179,36 @@ describe("the models' parts", () => {
     });
     expect(judge("Có 45 dự án phải không?", s, 1)).toBeUndefined();
   });
+
+  it("judges a percentage by the words before it, and a count inside a listed phrase", () => {
+    const growth = "Phấn đấu đạt tăng trưởng kinh tế từ 11% trở lên trong nhiệm kỳ 2026-2031.";
+    expect(judge("Hà Nội phấn đấu tăng trưởng 9% phải không?", growth, 1)).toEqual({
+      value: "false",
+      stated: "từ 11% trở lên",
+      asked: "9%",
+    });
+    // another percentage, of something the sentence does not put before its figure
+    expect(judge("Tỷ lệ đô thị hóa đạt 9% phải không?", growth, 1)).toBeUndefined();
+    // a count is not a percentage
+    expect(judge("Có 9 chỉ tiêu tăng trưởng phải không?", growth, 1)).toBeUndefined();
+    const annex = "Danh mục 212 nhiệm vụ, đề án, dự án, công trình trọng điểm.";
+    expect(judge("Chương trình có 200 dự án trọng điểm đúng không?", annex, 1)).toEqual({
+      value: "false",
+      stated: "212 nhiệm vụ, đề án, dự án",
+      asked: "200",
+    });
+    expect(judge("Có 212 dự án phải không?", annex, 1)).toEqual({ value: "true" });
+  });
+
+  it("knows a question that asks for several names or places", () => {
+    expect(asksForSeveral("Bốn trục tổ chức thực hiện gồm những ai?")).toBe(true);
+    expect(asksForSeveral("bon truc gom nhung ai?")).toBe(true);
+    expect(asksForSeveral("Những quốc gia nào thuộc liên minh?")).toBe(true);
+    expect(asksForSeveral("Các tỉnh nào giáp Hà Nội?")).toBe(true);
+    expect(asksForSeveral("Ai là Bí thư Thành ủy Hà Nội?")).toBe(false);
+    // "nhúng" is not "những" when the question is typed with its marks
+    expect(asksForSeveral("Hệ thống nhúng được sản xuất vào năm nào?")).toBe(false);
+  });
 });
 
 describe("answers a member sees on the seed article", () => {
@@ -230,6 +260,25 @@ describe("answers a member sees on the seed article", () => {
     const right = await answerer.answer({ question: "Chương trình có 43 chỉ tiêu chủ yếu đúng không?" });
     expect(right.verdict).toBe("true");
     expect(right.answer.startsWith("**Đúng.**")).toBe(true);
+  });
+
+  it("corrects a wrong percentage in a yes/no check", async () => {
+    const a = await answerer.answer({ question: "Hà Nội phấn đấu tăng trưởng 9% phải không?" });
+    expect(a.verdict).toBe("false");
+    expect(a.answer).toMatch(/^\*\*Không đúng:\*\* tài liệu ghi từ 11% trở lên, không phải 9%\./);
+    expect(a.citations[0]?.quote).toContain("từ 11% trở lên");
+  });
+
+  it("shows a list whole, not cut after its first item", async () => {
+    const a = await answerer.answer({ question: "Hai nhóm nhiệm vụ mới là gì?" });
+    // "… gồm: phát huy dân chủ …, xây dựng thế trận lòng dân vững chắc; tiếp tục xây dựng, hoàn
+    // thiện Nhà nước pháp quyền …": both groups, the second after the semicolon
+    expect(a.answer).toContain("phát huy dân chủ xã hội chủ nghĩa");
+    expect(a.answer).toContain("hoàn thiện Nhà nước pháp quyền xã hội chủ nghĩa");
+    const axes = await answerer.answer({ question: "Bốn trục tổ chức thực hiện gồm những ai?" });
+    // four of them: no one name is put first as the answer
+    expect(axes.shortAnswer).toBeUndefined();
+    expect(axes.answer).toContain("Đảng, HĐND, UBND và MTTQ");
   });
 
   it("refuses another city's target instead of answering with Hanoi's", async () => {
