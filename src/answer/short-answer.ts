@@ -43,7 +43,7 @@ const DATE_SPANS = [
   /(?<![\d.,])(?:1\d{3}|20\d{2})(?![\d.,])/gu,
 ];
 const UNIT =
-  /^\s+(?:m|km|km2|km²|m2|m²|cm|mm|kg|g|tấn|ha|lít|đồng|USD|đô la|euro|người|tuổi|ghế|độ|°C|giờ|phút|ngày|tháng|năm|lần|km\/h)(?![\p{L}\p{M}\d])/u;
+  /^\s+(?:km\/h|km²|km2|km|m²|m2|m³|m3|mm|cm|m|kg|g|tấn|ha|lít|đồng|USD|đô la|euro|người|tuổi|ghế|độ|°C|giờ|phút|ngày|tháng|năm|lần)(?![\p{L}\p{M}\d²³])/u;
 // A Vietnamese personal name starts with a common family name.
 const FAMILY_NAME = new RegExp(`^(${FAMILY_NAMES})\\s`, "u");
 const PLACE_CUE = /(?:^|\s)(?:ở|tại|thuộc|đến|tới|từ|trên|dưới|gần|quanh)\s+$/u;
@@ -54,6 +54,16 @@ function allSpans(text: string, pattern: RegExp): Span[] {
     const trimmed = raw.trimEnd();
     return { text: trimmed, start: m.index, end: m.index + trimmed.length };
   });
+}
+
+/**
+ * "từ" before a figure is a threshold only with "trở lên"/"trở xuống" after it ("từ 11% trở
+ * lên"); otherwise it is "from" ("công dân từ 45 quốc gia") and not part of the figure.
+ */
+function fromAsFrom(span: Span): Span {
+  const from = /^từ\s+/u.exec(span.text);
+  if (!from || /trở (lên|xuống)$/u.test(span.text)) return span;
+  return { text: span.text.slice(from[0].length), start: span.start + from[0].length, end: span.end };
 }
 
 /** Where the question's content syllables occur in the sentence (character offsets). */
@@ -103,6 +113,27 @@ function nearest(
  * A number span extended by the counted thing as the question names it ("12 nhóm", "43 chỉ tiêu
  * chủ yếu"): the words after the figure while they run on as a phrase of the question.
  */
+/** Folded syllables that end a noun phrase: a verb's auxiliary, a copula, a preposition. */
+const PREDICATE_START = new Set([
+  "duoc",
+  "la",
+  "co",
+  "da",
+  "se",
+  "dang",
+  "bi",
+  "cua",
+  "va",
+  "o",
+  "tai",
+  "trong",
+  "cho",
+  "voi",
+  "de",
+  "thi",
+  "ma",
+]);
+
 function withCountedNoun(sentence: string, span: Span, question: readonly string[]): Span {
   let end = span.end;
   const run: string[] = [];
@@ -111,7 +142,8 @@ function withCountedNoun(sentence: string, span: Span, question: readonly string
   for (let i = 0; i < 6; i++) {
     const word = /^\s+([\p{L}\p{M}]+)/u.exec(sentence.slice(end));
     const s = word ? syllables(word[1] as string)[0] : undefined;
-    if (!word || !s || !inQuestion([...run, s])) break;
+    // the counted noun phrase ends where the question's predicate starts ("quốc gia | được ở lại")
+    if (!word || !s || (run.length > 0 && PREDICATE_START.has(s)) || !inQuestion([...run, s])) break;
     run.push(s);
     end += word[0].length;
   }
@@ -140,14 +172,17 @@ export function shortAnswerIn(
   const at = anchors(sentence, questionSyllables);
   let spans: Span[] = [];
   if (kind === "number") {
-    spans = allSpans(sentence, NUMBER_SPAN).filter((s) => {
-      const n = numbersIn(s.text);
-      if (n.length === 0) return /\p{L}/u.test(s.text);
-      // a year ("năm 2030") is not a count; a figure with a thousands dot ("1.605 điểm cầu") is
-      return (
-        !n.every((x) => inQuestion.has(x)) && !/^(1\d{3}|20\d{2})$/.test(/\d[\d.,]*/.exec(s.text)?.[0] ?? "")
-      );
-    });
+    spans = allSpans(sentence, NUMBER_SPAN)
+      .map(fromAsFrom)
+      .filter((s) => {
+        const n = numbersIn(s.text);
+        if (n.length === 0) return /\p{L}/u.test(s.text);
+        // a year ("năm 2030") is not a count; a figure with a thousands dot ("1.605 điểm cầu") is
+        return (
+          !n.every((x) => inQuestion.has(x)) &&
+          !/^(1\d{3}|20\d{2})$/.test(/\d[\d.,]*/.exec(s.text)?.[0] ?? "")
+        );
+      });
     // The syllable right after a figure: what it counts ("18 ghế", "3 quan").
     const after = (span: Span) => syllables(sentence.slice(span.end, span.end + 40))[0];
     const words = syllables(question);

@@ -169,6 +169,36 @@ describe("the models' parts", () => {
     ).toBe("43 chỉ tiêu chủ yếu");
   });
 
+  it("keeps a unit whole, reads a bare 'từ' as 'from', and ends the counted noun at the predicate", () => {
+    const area = "Tây Ban Nha có diện tích 91.470 km² mặt đất và 620 km² mặt nước.";
+    expect(
+      shortAnswerIn(
+        "number",
+        area,
+        "Diện tích mặt đất là bao nhiêu?",
+        syllablesOf("dien", "tich", "mat", "dat"),
+      ),
+    ).toBe("91.470 km²");
+    const visa = "Từ năm 2013, công dân từ 45 quốc gia được ở lại 72 giờ.";
+    expect(
+      shortAnswerIn(
+        "number",
+        visa,
+        "Công dân của bao nhiêu quốc gia được ở lại?",
+        syllablesOf("cong", "dan", "quoc", "gia", "o", "lai"),
+      ),
+    ).toBe("45 quốc gia");
+    const growth = "Phấn đấu đạt tăng trưởng kinh tế từ 11% trở lên.";
+    expect(
+      shortAnswerIn(
+        "number",
+        growth,
+        "Tăng trưởng kinh tế bao nhiêu?",
+        syllablesOf("tang", "truong", "kinh", "te"),
+      ),
+    ).toBe("từ 11% trở lên");
+  });
+
   it("judges a yes/no check by the figures the sentence states", () => {
     const s = "Chương trình gồm hệ thống 43 chỉ tiêu chủ yếu giai đoạn 2026-2030.";
     expect(judge("Có 43 chỉ tiêu chủ yếu phải không?", s, 1)).toEqual({ value: "true" });
