@@ -221,6 +221,12 @@ export function shortAnswerIn(
   }
   if (kind === "who" || kind === "where") {
     spans = capitalisedRuns(sentence).filter((r) => !questionKey.includes(` ${foldedKey(r.text)} `));
+    // "thuộc tỉnh nào" → "tỉnh Sa Đéc": a name right after the kind of thing asked is the one
+    const { askedNoun } = askedNounOf(syllables(question));
+    const named = spans.filter(
+      (s) => syllables(sentence.slice(Math.max(0, s.start - 20), s.start)).at(-1) === askedNoun,
+    );
+    if (askedNoun !== undefined && named.length) return nearest(named, at)?.text;
     if (kind === "who") {
       const long = spans.filter((s) => /\s/.test(s.text));
       if (long.length) spans = long;

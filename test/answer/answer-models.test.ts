@@ -199,6 +199,18 @@ describe("the models' parts", () => {
     ).toBe("từ 11% trở lên");
   });
 
+  it("answers 'thuộc thành phố nào' with the name that follows 'thành phố'", () => {
+    const s = "Điểm cực Đông là Cù Lao Xanh, thuộc thành phố Quy Nhơn.";
+    expect(
+      shortAnswerIn(
+        "where",
+        s,
+        "Điểm cực Đông thuộc thành phố nào?",
+        syllablesOf("diem", "cuc", "dong", "thuoc"),
+      ),
+    ).toBe("Quy Nhơn");
+  });
+
   it("judges a yes/no check by the figures the sentence states", () => {
     const s = "Chương trình gồm hệ thống 43 chỉ tiêu chủ yếu giai đoạn 2026-2030.";
     expect(judge("Có 43 chỉ tiêu chủ yếu phải không?", s, 1)).toEqual({ value: "true" });
