@@ -67,17 +67,19 @@ export const EMPTY_QUESTION_TEXT =
   "Bạn hãy nhập một câu hỏi về Chương trình hành động, ví dụ: “Hà Nội đặt mục tiêu tăng trưởng bao nhiêu?”";
 const TRUNCATED_NOTE = "(Câu hỏi quá dài nên chỉ phần đầu được dùng để tìm câu trả lời.)";
 
-/** The sentence of a message that asks, without HTML-looking tags: the first ending in "?", or the whole. */
+/**
+ * The sentence of a message that asks, without HTML-looking tags: the first ending in "?", or the
+ * whole. A sentence ends at "?" or "!", or at a full stop after a word ("… trước đây. Vậy …"); the
+ * dot of "1.605" or of "TP." ends none.
+ */
 export function askedSentence(message: string): string {
   const text = message
     .replace(/<\/?[a-zA-Z][^<>]*>/g, " ")
     .replace(/\s+/g, " ")
     .trim();
-  const sentences = text.match(/[^?!.]+[?]/g);
-  return (
-    (sentences && sentences.length > 0 && sentences[0]?.trim() !== text ? sentences[0]?.trim() : text) ||
-    message
-  );
+  const sentences = text.split(/(?<=[?!])\s+|(?<=[\p{Ll}\p{M}\d)”"][.])\s+/u);
+  const asking = sentences.find((s) => s.endsWith("?"));
+  return (sentences.length > 1 && asking ? asking.trim() : text) || message;
 }
 
 /** The user-facing statement for found=false, with nearby topics the documents do cover. */

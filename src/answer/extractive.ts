@@ -608,6 +608,9 @@ function listContinuation(best: Candidate, q: QuestionAnalysis): Candidate[] {
 
 const VERDICT_TRUE = "**Đúng.**";
 
+/** A yes/no check is settled by the first of this many likeliest sentences that settles it. */
+const YESNO_SENTENCES = 3;
+
 /**
  * A second sentence is quoted when the sentence model finds it at least this share as likely as
  * the first to hold the answer: the model is unsure between them, so the member sees both. Out of
@@ -650,17 +653,30 @@ function composeAnswer(
     .map((c, i) => `${displayText(c.text, q.terms, q.type, options.abbreviations, c.figures)} [${i + 1}]`)
     .join(" ");
   if (q.kind === "yesno") {
-    const verdict = judge(
-      q.kindQuestion,
-      best.text,
-      best.features[SENTENCE_FEATURES.indexOf("window")] as number,
-    );
-    if (!verdict) return { found: false, answer: "", citations: [] };
-    const lead =
-      verdict.value === "true"
-        ? VERDICT_TRUE
-        : `**Không đúng:** tài liệu ghi ${verdict.stated}, không phải ${verdict.asked}.`;
-    return { found: true, answer: `${lead} ${quoted}`, citations, verdict };
+    // The first of the likeliest sentences that settles the check is its evidence, quoted alone:
+    // "ba nhóm … phải không?" is settled by "Hai nhóm nhiệm vụ được bổ sung", even when a
+    // sentence about the other groups ranks above it.
+    const seen = new Set<string>();
+    for (const c of ranked) {
+      if (seen.has(c.text)) continue;
+      seen.add(c.text);
+      if (seen.size > YESNO_SENTENCES) break;
+      const window = c.features[SENTENCE_FEATURES.indexOf("window")] as number;
+      const verdict = judge(q.kindQuestion, c.text, window, passageText(c.passage));
+      if (!verdict) continue;
+      const lead =
+        verdict.value === "true"
+          ? VERDICT_TRUE
+          : `**Không đúng:** tài liệu ghi ${verdict.stated}, không phải ${verdict.asked}.`;
+      const shown = displayText(c.text, q.terms, q.type, options.abbreviations, c.figures);
+      return {
+        found: true,
+        answer: `${lead} ${shown} [1]`,
+        citations: [toCitation(1, c.passage, c.text)],
+        verdict,
+      };
+    }
+    return { found: false, answer: "", citations: [] };
   }
   // A lookup lists matches; only a question gets one short answer first.
   // …and a question asking for several names or places gets the sentence that lists them.

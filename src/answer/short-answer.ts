@@ -245,23 +245,49 @@ export function shortAnswerIn(
 /** A figure in a text: its value, whether it is a percentage, and where it stands. */
 interface Figure {
   value: string;
-  typed: string;
   start: number;
   end: number;
   percent: boolean;
+  /** written in words ("ba phụ lục"): it counts only against a figure of the same counted thing */
+  inWords: boolean;
 }
 
+const WORD_VALUES: Record<string, string> = {
+  một: "1",
+  hai: "2",
+  ba: "3",
+  bốn: "4",
+  năm: "5",
+  sáu: "6",
+  bảy: "7",
+  tám: "8",
+  chín: "9",
+  mười: "10",
+};
+// A figure in words: a single number word before a noun ("ba phụ lục", "năm định hướng"), not
+// part of a longer one ("hai mươi"), a date ("năm 2030") nor a year ("năm nay", "năm tới").
+const WORD_FIGURE = new RegExp(
+  `(?<![\\p{L}\\p{M}])(${Object.keys(WORD_VALUES).join("|")})` +
+    `(?=\\s+(?!(?:${NUMBER_WORDS}|nay|này|tới|sau|qua|trước|học|nào|ngoái|đó|kế|mới)(?![\\p{L}\\p{M}]))[\\p{L}])`,
+  "giu",
+);
+
 function figuresIn(text: string): Figure[] {
-  return [...text.matchAll(/\d+(?:[.,]\d+)*(\s*(?:%|phần trăm))?/gu)].map((m) => {
-    const typed = /\d+(?:[.,]\d+)*/.exec(m[0])?.[0] ?? m[0];
-    return {
-      value: normalizeNumberToken(typed),
-      typed,
-      start: m.index,
-      end: m.index + m[0].length,
-      percent: m[1] !== undefined,
-    };
-  });
+  const digits = [...text.matchAll(/\d+(?:[.,]\d+)*(\s*(?:%|phần trăm))?/gu)].map((m) => ({
+    value: normalizeNumberToken(/\d+(?:[.,]\d+)*/.exec(m[0])?.[0] ?? m[0]),
+    start: m.index,
+    end: m.index + m[0].length,
+    percent: m[1] !== undefined,
+    inWords: false,
+  }));
+  const words = [...text.matchAll(WORD_FIGURE)].map((m) => ({
+    value: WORD_VALUES[(m[1] as string).toLowerCase()] as string,
+    start: m.index,
+    end: m.index + m[0].length,
+    percent: false,
+    inWords: true,
+  }));
+  return [...digits, ...words].sort((x, y) => x.start - y.start);
 }
 
 /** The syllables of a figure's phrase after it, to the end of its clause (at most eight). */
@@ -328,29 +354,78 @@ function statedText(question: string, asked: Figure, sentence: string, stated: F
   let end = (tokens[at] as { end: number }).end;
   for (let k = 1; k < words.length; k++) {
     const next = tokens[at + k];
-    if (!next || next.syllable !== words[k] || sentence.slice(end, next.start).includes(",")) break;
+    if (
+      !next ||
+      next.syllable !== words[k] ||
+      PREDICATE_START.has(words[k] as string) ||
+      sentence.slice(end, next.start).includes(",")
+    )
+      break;
     end = next.end;
   }
   return sentence.slice(stated.start, end);
 }
 
+/** How many of the question's syllables stand within six syllables of the figure. */
+function contextFit(question: string, sentence: string, figure: Figure): number {
+  const asked = new Set(syllables(question).filter((w) => !isQuestionWord(w)));
+  const around = [
+    ...syllables(sentence.slice(Math.max(0, figure.start - 60), figure.start)).slice(-6),
+    ...syllables(sentence.slice(figure.end, figure.end + 60)).slice(0, 6),
+  ];
+  return around.filter((w) => asked.has(w)).length;
+}
+
+/** A personal name: a family name and one to three more capitalised syllables. */
+const PERSON = new RegExp(`^(${FAMILY_NAMES})(\\s\\p{Lu}[\\p{L}\\p{M}]*){1,3}$`, "u");
+const folded = (text: string) => ` ${syllables(text).join(" ")} `;
+
 /**
- * A yes/no check against the sentence: "true" when it states every figure the question says and
- * covers the question, "false" when it states another figure for the same thing ("43 chỉ tiêu"
- * against "45 chỉ tiêu", "từ 11%" against "9%"), undefined when it settles neither (the answer is
+ * A yes/no check against the sentence: "true" when it states every figure the question says, its
+ * passage every name, and it covers the question; "false" when it states another figure for the same thing ("43
+ * chỉ tiêu" against "45 chỉ tiêu", "ba phụ lục" against "bốn phụ lục", "từ 11%" against "9%") or
+ * another person where the question names one; undefined when it settles neither (the answer is
  * then a refusal).
  */
-export function judge(question: string, sentence: string, coverage: number): Verdict | undefined {
+export function judge(
+  question: string,
+  sentence: string,
+  coverage: number,
+  /** where the question's names are looked for: the sentence's passage, with its title */
+  context = sentence,
+): Verdict | undefined {
   const stated = figuresIn(sentence);
   for (const asked of figuresIn(question)) {
-    if (stated.some((f) => f.value === asked.value)) continue;
-    const other = stated.find((f) => sameThing(question, asked, sentence, f));
-    if (!other) return undefined;
-    return {
-      value: "false",
-      stated: statedText(question, asked, sentence, other),
-      asked: question.slice(asked.start, asked.end),
-    };
+    // Of the sentence's figures of the same thing, the one standing among the question's words
+    // ("10 nhóm nhiệm vụ trước đây", not "12 nhóm nhiệm vụ chủ yếu"); on a tie, the one it says.
+    const fit = (f: Figure) => contextFit(question, sentence, f) + (f.value === asked.value ? 0.5 : 0);
+    const same = stated
+      .filter((f) => sameThing(question, asked, sentence, f))
+      .sort((x, y) => fit(y) - fit(x));
+    const best = same[0];
+    if (best && best.value !== asked.value)
+      return {
+        value: "false",
+        // "Hai nhóm nhiệm vụ" at the start of its sentence reads "hai nhóm nhiệm vụ" after "ghi"
+        stated: statedText(question, asked, sentence, best).replace(/^\p{Lu}(?=\p{Ll})/u, (c) =>
+          c.toLowerCase(),
+        ),
+        asked: question.slice(asked.start, asked.end),
+      };
+    if (best || stated.some((f) => f.value === asked.value)) continue;
+    // "một" is an article far more often than a count ("là một trung tâm"): not a claim alone
+    if (!(asked.inWords && asked.value === "1")) return undefined;
+  }
+  const contextKey = folded(context);
+  for (const run of capitalisedRuns(question)) {
+    const forms = run.initial ? [run.text, run.text.replace(/^\S+\s+/, "")] : [run.text];
+    if (forms.some((f) => contextKey.includes(folded(f)))) continue;
+    const name = forms.find((f) => PERSON.test(f));
+    const person = capitalisedRuns(sentence).find(
+      (r) => PERSON.test(r.text) && !folded(question).includes(folded(r.text)),
+    );
+    if (name && person) return { value: "false", stated: person.text, asked: name };
+    return undefined;
   }
   if (coverage < 0.75 || (negates(question) && !negates(sentence))) return undefined;
   return { value: "true" };

@@ -304,6 +304,35 @@ describe("answers a member sees on the seed article", () => {
     expect(right.answer.startsWith("**Đúng.**")).toBe(true);
   });
 
+  it("settles yes/no checks of names, counts in words and the figure the question's words stand by", async () => {
+    const check = (question: string) => answerer.answer({ question });
+    const person = await check("Bí thư Thành ủy Hà Nội là Nguyễn Văn Phong phải không?");
+    expect(person.answer).toMatch(
+      /^\*\*Không đúng:\*\* tài liệu ghi Nguyễn Duy Ngọc, không phải Nguyễn Văn Phong\./,
+    );
+    expect((await check("Bí thư Thành ủy Hà Nội là Nguyễn Duy Ngọc phải không?")).verdict).toBe("true");
+    const annexes = await check("Chương trình có bốn phụ lục đúng không?");
+    expect(annexes.answer).toMatch(/^\*\*Không đúng:\*\* tài liệu ghi ba phụ lục, không phải bốn\./);
+    expect((await check("Chương trình có ba phụ lục đúng không?")).verdict).toBe("true");
+    expect((await check("Chương trình xác lập bảy định hướng chiến lược phải không?")).answer).toMatch(
+      /^\*\*Không đúng:\*\* tài liệu ghi năm định hướng chiến lược, không phải bảy\./,
+    );
+    // "12 nhóm nhiệm vụ chủ yếu, thay cho 10 nhóm nhiệm vụ trước đây"
+    expect((await check("Có 12 nhóm nhiệm vụ trước đây phải không?")).answer).toMatch(
+      /^\*\*Không đúng:\*\* tài liệu ghi 10 nhóm nhiệm vụ trước đây, không phải 12\./,
+    );
+    // settled by "Hai nhóm nhiệm vụ được bổ sung …", quoted alone, though another sentence ranks first
+    const added = await check("Có ba nhóm nhiệm vụ được bổ sung phải không?");
+    expect(added.answer).toMatch(/^\*\*Không đúng:\*\* tài liệu ghi hai nhóm nhiệm vụ, không phải ba\./);
+    expect(added.citations).toHaveLength(1);
+    expect(added.citations[0]?.quote).toMatch(/^Hai nhóm nhiệm vụ được bổ sung/);
+    // a thousands dot is not the end of a sentence: the check is of 1.605, not of 605
+    expect((await check("Hội nghị triển khai tới 1.605 điểm cầu đúng không?")).verdict).toBe("true");
+    expect((await check("Hội nghị triển khai tới 2.000 điểm cầu đúng không?")).answer).toMatch(
+      /^\*\*Không đúng:\*\* tài liệu ghi 1.605 điểm cầu, không phải 2.000\./,
+    );
+  });
+
   it("corrects a wrong percentage in a yes/no check", async () => {
     const a = await answerer.answer({ question: "Hà Nội phấn đấu tăng trưởng 9% phải không?" });
     expect(a.verdict).toBe("false");
