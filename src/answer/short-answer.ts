@@ -398,10 +398,10 @@ export function judge(
   for (const asked of figuresIn(question)) {
     // Of the sentence's figures of the same thing, the one standing among the question's words
     // ("10 nhóm nhiệm vụ trước đây", not "12 nhóm nhiệm vụ chủ yếu"); on a tie, the one it says.
-    const fit = (f: Figure) => contextFit(question, sentence, f) + (f.value === asked.value ? 0.5 : 0);
+    const standing = (f: Figure) => contextFit(question, sentence, f) + (f.value === asked.value ? 0.5 : 0);
     const same = stated
       .filter((f) => sameThing(question, asked, sentence, f))
-      .sort((x, y) => fit(y) - fit(x));
+      .sort((x, y) => standing(y) - standing(x));
     const best = same[0];
     if (best && best.value !== asked.value)
       return {
