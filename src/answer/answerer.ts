@@ -69,17 +69,18 @@ const TRUNCATED_NOTE = "(Câu hỏi quá dài nên chỉ phần đầu được 
 
 /**
  * The sentence of a message that asks, without HTML-looking tags: the first ending in "?", or the
- * whole. A sentence ends at "?" or "!", or at a full stop after a word ("… trước đây. Vậy …"); the
- * dot of "1.605" or of "TP." ends none.
+ * whole. A sentence ends at "?" or "!", or at a full stop ("… trước đây. Vậy …"); the dot of
+ * "1.605", of "TP." or of "Paul F. Boller" ends none.
  */
 export function askedSentence(message: string): string {
   const text = message
     .replace(/<\/?[a-zA-Z][^<>]*>/g, " ")
     .replace(/\s+/g, " ")
     .trim();
-  const sentences = text.split(/(?<=[?!])\s+|(?<=[\p{Ll}\p{M}\d)”"][.])\s+/u);
-  const asking = sentences.find((s) => s.endsWith("?"));
-  return (sentences.length > 1 && asking ? asking.trim() : text) || message;
+  // a run of anything but "?", "!" and a full stop (a dot before a non-space or after a capital
+  // is none), ending in "?"
+  const asking = text.match(/(?:[^?!.]|\.(?=\S)|(?<=\p{Lu})\.)+\?/u)?.[0]?.trim();
+  return (asking && asking !== text ? asking : text) || message;
 }
 
 /** The user-facing statement for found=false, with nearby topics the documents do cover. */

@@ -1,6 +1,7 @@
 import type { Citation } from "../contract/answer.ts";
 import type { AbbreviationGroups } from "../retrieval/expand-query.ts";
 import type { Retrieval, RetrievedPassage } from "../retrieval/retriever.ts";
+import { placesIn } from "../text/places.ts";
 import { touchesQuestionWord } from "../text/question-words.ts";
 import { lexicalTerms, syllables } from "../text/tokenize.ts";
 import {
@@ -277,6 +278,22 @@ export interface QuestionAnalysis {
   unknown: number;
 }
 
+/**
+ * The names a question says, each with the forms it may take: runs of capitalised syllables
+ * ("Thanh Hóa", "TP.HCM"), and the provinces and cities it names in lower case or without
+ * diacritics ("da nang co bao nhieu …"), which capitals cannot tell.
+ */
+export function questionNames(question: string): string[][] {
+  const runs = capitalisedRuns(question)
+    .filter((r) => r.initial || /\s/.test(r.text) || /^\p{Lu}.*\p{Lu}/u.test(r.text) || r.text.length > 3)
+    .map((r) => (r.initial ? [r.text, r.text.replace(/^\S+\s+/, "")] : [r.text]));
+  const said = ` ${runs.map((forms) => syllables(forms[0] as string).join(" ")).join(" | ")} `;
+  const places = placesIn(question).filter(
+    (forms) => !forms.some((f) => said.includes(` ${syllables(f).join(" ")} `)),
+  );
+  return [...runs, ...places];
+}
+
 export function analyzeQuestion(
   question: string,
   retrieval: Retrieval,
@@ -302,9 +319,7 @@ export function analyzeQuestion(
     unigrams,
     maxWeight,
     bigrams,
-    names: capitalisedRuns(kindQuestion)
-      .filter((r) => r.initial || /\s/.test(r.text) || /^\p{Lu}.*\p{Lu}/u.test(r.text) || r.text.length > 3)
-      .map((r) => (r.initial ? [r.text, r.text.replace(/^\S+\s+/, "")] : [r.text])),
+    names: questionNames(kindQuestion),
     numbers: numbersIn(kindQuestion),
     quoted: quotedIn(kindQuestion),
     negated: negates(kindQuestion),

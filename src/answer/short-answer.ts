@@ -1,4 +1,5 @@
 import { foldDiacritics } from "../text/fold-diacritics.ts";
+import { placesIn } from "../text/places.ts";
 import { isQuestionWord } from "../text/question-words.ts";
 import { normalizeNumberToken, syllables } from "../text/tokenize.ts";
 import { type AnswerKind, capitalisedRuns, FAMILY_NAMES, negates, numbersIn } from "./answer-kind.ts";
@@ -113,26 +114,12 @@ function nearest(
  * A number span extended by the counted thing as the question names it ("12 nhóm", "43 chỉ tiêu
  * chủ yếu"): the words after the figure while they run on as a phrase of the question.
  */
-/** Folded syllables that end a noun phrase: a verb's auxiliary, a copula, a preposition. */
-const PREDICATE_START = new Set([
-  "duoc",
-  "la",
-  "co",
-  "da",
-  "se",
-  "dang",
-  "bi",
-  "cua",
-  "va",
-  "o",
-  "tai",
-  "trong",
-  "cho",
-  "voi",
-  "de",
-  "thi",
-  "ma",
-]);
+/**
+ * Words that end a noun phrase: a verb's auxiliary, a copula, a preposition. Compared as written
+ * (lower case): folded, "thì" would be the "thị" of "đô thị", "để" the "đề" of "đề án".
+ */
+const PREDICATE_START = new Set("được là có đã sẽ đang bị của và ở tại trong cho với để thì mà".split(" "));
+const startsPredicate = (word: string) => PREDICATE_START.has(word.normalize("NFC").toLowerCase());
 
 function withCountedNoun(sentence: string, span: Span, question: readonly string[]): Span {
   let end = span.end;
@@ -143,7 +130,8 @@ function withCountedNoun(sentence: string, span: Span, question: readonly string
     const word = /^\s+([\p{L}\p{M}]+)/u.exec(sentence.slice(end));
     const s = word ? syllables(word[1] as string)[0] : undefined;
     // the counted noun phrase ends where the question's predicate starts ("quốc gia | được ở lại")
-    if (!word || !s || (run.length > 0 && PREDICATE_START.has(s)) || !inQuestion([...run, s])) break;
+    if (!word || !s || (run.length > 0 && startsPredicate(word[1] as string)) || !inQuestion([...run, s]))
+      break;
     run.push(s);
     end += word[0].length;
   }
@@ -345,6 +333,7 @@ function statedText(question: string, asked: Figure, sentence: string, stated: F
   const words = phraseAfter(question, asked);
   const clause = sentence.slice(stated.end).split(/[.;:?!]/)[0] ?? "";
   const tokens = [...clause.matchAll(/[\p{L}\p{M}]+/gu)].map((m) => ({
+    word: m[0],
     syllable: syllables(m[0])[0],
     start: stated.end + m.index,
     end: stated.end + m.index + m[0].length,
@@ -357,7 +346,7 @@ function statedText(question: string, asked: Figure, sentence: string, stated: F
     if (
       !next ||
       next.syllable !== words[k] ||
-      PREDICATE_START.has(words[k] as string) ||
+      startsPredicate(next.word) ||
       sentence.slice(end, next.start).includes(",")
     )
       break;
@@ -417,8 +406,10 @@ export function judge(
     if (!(asked.inWords && asked.value === "1")) return undefined;
   }
   const contextKey = folded(context);
-  for (const run of capitalisedRuns(question)) {
-    const forms = run.initial ? [run.text, run.text.replace(/^\S+\s+/, "")] : [run.text];
+  const runs = capitalisedRuns(question).map((run) =>
+    run.initial ? [run.text, run.text.replace(/^\S+\s+/, "")] : [run.text],
+  );
+  for (const forms of [...runs, ...placesIn(question)]) {
     if (forms.some((f) => contextKey.includes(folded(f)))) continue;
     const name = forms.find((f) => PERSON.test(f));
     const person = capitalisedRuns(sentence).find(

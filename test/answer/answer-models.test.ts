@@ -333,6 +333,21 @@ describe("answers a member sees on the seed article", () => {
     );
   });
 
+  it("does not confirm a check about another city, typed with or without diacritics", async () => {
+    for (const question of [
+      "Đà Nẵng có 43 chỉ tiêu chủ yếu phải không?",
+      "đà nẵng có 43 chỉ tiêu chủ yếu phải không",
+      "da nang co 43 chi tieu chu yeu phai khong",
+    ]) {
+      const a = await answerer.answer({ question });
+      expect(a.found, question).toBe(false);
+      expect(a.verdict, question).toBeUndefined();
+    }
+    expect((await answerer.answer({ question: "ha noi co 43 chi tieu chu yeu phai khong" })).verdict).toBe(
+      "true",
+    );
+  });
+
   it("corrects a wrong percentage in a yes/no check", async () => {
     const a = await answerer.answer({ question: "Hà Nội phấn đấu tăng trưởng 9% phải không?" });
     expect(a.verdict).toBe("false");
