@@ -1,5 +1,6 @@
 import { foldDiacritics } from "../text/fold-diacritics.ts";
 import { normalizeNumberToken } from "../text/tokenize.ts";
+import { FOLDED_MAY_COUNT } from "./question-type.ts";
 
 /**
  * What kind of answer a question wants, finer than questionType (which drives the facts index):
@@ -59,7 +60,13 @@ export function answerKind(question: string): AnswerKind {
   const folded = cueText(question);
   if (YESNO.test(folded)) return "yesno";
   if (DATE.test(folded)) return "date";
-  if (NUMBER.test(folded) || /(^|\s)mấy(\s|$)/u.test(question.normalize("NFC").toLowerCase()))
+  const lower = question.normalize("NFC").toLowerCase();
+  if (
+    NUMBER.test(folded) ||
+    /(^|\s)mấy(\s|$)/u.test(lower) ||
+    // typed without diacritics, "may" counts before a counted noun ("co may nhom")
+    (foldDiacritics(lower) === lower && FOLDED_MAY_COUNT.test(folded))
+  )
     return "number";
   if (WHO.test(folded)) return "who";
   if (WHERE.test(folded)) return "where";

@@ -672,6 +672,7 @@ function composeAnswer(
     // "ba nhóm … phải không?" is settled by "Hai nhóm nhiệm vụ được bổ sung", even when a
     // sentence about the other groups ranks above it.
     const seen = new Set<string>();
+    let settled: { c: Candidate; verdict: Verdict } | undefined;
     for (const c of ranked) {
       if (seen.has(c.text)) continue;
       seen.add(c.text);
@@ -679,19 +680,25 @@ function composeAnswer(
       const window = c.features[SENTENCE_FEATURES.indexOf("window")] as number;
       const verdict = judge(q.kindQuestion, c.text, window, passageText(c.passage));
       if (!verdict) continue;
-      const lead =
-        verdict.value === "true"
-          ? VERDICT_TRUE
-          : `**Không đúng:** tài liệu ghi ${verdict.stated}, không phải ${verdict.asked}.`;
-      const shown = displayText(c.text, q.terms, q.type, options.abbreviations, c.figures);
-      return {
-        found: true,
-        answer: `${lead} ${shown} [1]`,
-        citations: [toCitation(1, c.passage, c.text)],
-        verdict,
-      };
+      // A sentence that confirms the rest but not the question's figure in words ("ba nhóm …")
+      // settles the check only if no other one states that figure.
+      const unstated = verdict.value === "true" && verdict.unstated === true;
+      if (!settled || !unstated) settled = { c, verdict };
+      if (!unstated) break;
     }
-    return { found: false, answer: "", citations: [] };
+    if (!settled) return { found: false, answer: "", citations: [] };
+    const { c, verdict } = settled;
+    const lead =
+      verdict.value === "true"
+        ? VERDICT_TRUE
+        : `**Không đúng:** tài liệu ghi ${verdict.stated}, không phải ${verdict.asked}.`;
+    const shown = displayText(c.text, q.terms, q.type, options.abbreviations, c.figures);
+    return {
+      found: true,
+      answer: `${lead} ${shown} [1]`,
+      citations: [toCitation(1, c.passage, c.text)],
+      verdict: verdict.value === "true" ? { value: "true" } : verdict,
+    };
   }
   // A lookup lists matches; only a question gets one short answer first.
   // …and a question asking for several names or places gets the sentence that lists them.

@@ -18,7 +18,9 @@ export function askedNounOf(words: readonly string[]): { askedNoun?: string } {
 }
 
 /** A yes/no check's outcome: what the quote states against what the question says. */
-export type Verdict = { value: "true" } | { value: "false"; stated: string; asked: string };
+export type Verdict =
+  /** unstated: the sentence confirms the rest but says nothing of a figure in words of the question */
+  { value: "true"; unstated?: true } | { value: "false"; stated: string; asked: string };
 
 interface Span {
   text: string;
@@ -236,8 +238,10 @@ interface Figure {
   start: number;
   end: number;
   percent: boolean;
-  /** written in words ("ba phụ lục"): it counts only against a figure of the same counted thing */
+  /** written in words ("ba phụ lục") */
   inWords: boolean;
+  /** a claim only against a figure of the same counted thing ("một" is mostly an article) */
+  lenient?: boolean;
 }
 
 const WORD_VALUES: Record<string, string> = {
@@ -254,10 +258,20 @@ const WORD_VALUES: Record<string, string> = {
 };
 // A figure in words: a single number word before a noun ("ba phụ lục", "năm định hướng"), not
 // part of a longer one ("hai mươi"), a date ("năm 2030") nor a year ("năm nay", "năm tới").
-const WORD_FIGURE = new RegExp(
-  `(?<![\\p{L}\\p{M}])(${Object.keys(WORD_VALUES).join("|")})` +
-    `(?=\\s+(?!(?:${NUMBER_WORDS}|nay|này|tới|sau|qua|trước|học|nào|ngoái|đó|kế|mới)(?![\\p{L}\\p{M}]))[\\p{L}])`,
-  "giu",
+const NOT_COUNTED = `${NUMBER_WORDS}|nay|này|tới|sau|qua|trước|học|nào|ngoái|đó|kế|mới`;
+const wordFigure = (words: readonly string[], after: string) =>
+  new RegExp(
+    `(?<![\\p{L}\\p{M}])(${words.join("|")})(?=\\s+(?!(?:${after})(?![\\p{L}\\p{M}]))[\\p{L}])`,
+    "giu",
+  );
+const WORD_FIGURE = wordFigure(Object.keys(WORD_VALUES), NOT_COUNTED);
+// Typed without diacritics ("co bon phu luc"), the same words folded.
+const FOLDED_WORD_VALUES = Object.fromEntries(
+  Object.entries(WORD_VALUES).map(([w, v]) => [foldDiacritics(w), v]),
+) as Record<string, string>;
+const FOLDED_WORD_FIGURE = wordFigure(
+  Object.keys(FOLDED_WORD_VALUES),
+  [...new Set(NOT_COUNTED.split("|").map((w) => foldDiacritics(w)))].join("|"),
 );
 
 function figuresIn(text: string): Figure[] {
@@ -268,12 +282,16 @@ function figuresIn(text: string): Figure[] {
     percent: m[1] !== undefined,
     inWords: false,
   }));
-  const words = [...text.matchAll(WORD_FIGURE)].map((m) => ({
-    value: WORD_VALUES[(m[1] as string).toLowerCase()] as string,
+  const lower = text.normalize("NFC").toLowerCase();
+  const folded = foldDiacritics(lower) === lower;
+  const words = [...text.matchAll(folded ? FOLDED_WORD_FIGURE : WORD_FIGURE)].map((m) => ({
+    value: (folded ? FOLDED_WORD_VALUES : WORD_VALUES)[(m[1] as string).toLowerCase()] as string,
     start: m.index,
     end: m.index + m[0].length,
     percent: false,
     inWords: true,
+    // folded, "sau" is also "after" and "bay" "to fly": a claim only against a figure of the same thing
+    lenient: folded,
   }));
   return [...digits, ...words].sort((x, y) => x.start - y.start);
 }
@@ -384,6 +402,7 @@ export function judge(
   context = sentence,
 ): Verdict | undefined {
   const stated = figuresIn(sentence);
+  let unstated = false;
   for (const asked of figuresIn(question)) {
     // Of the sentence's figures of the same thing, the one standing among the question's words
     // ("10 nhóm nhiệm vụ trước đây", not "12 nhóm nhiệm vụ chủ yếu"); on a tie, the one it says.
@@ -403,7 +422,8 @@ export function judge(
       };
     if (best || stated.some((f) => f.value === asked.value)) continue;
     // "một" is an article far more often than a count ("là một trung tâm"): not a claim alone
-    if (!(asked.inWords && asked.value === "1")) return undefined;
+    if (!(asked.inWords && (asked.value === "1" || asked.lenient))) return undefined;
+    unstated = true;
   }
   const contextKey = folded(context);
   const runs = capitalisedRuns(question).map((run) =>
@@ -419,5 +439,5 @@ export function judge(
     return undefined;
   }
   if (coverage < 0.75 || (negates(question) && !negates(sentence))) return undefined;
-  return { value: "true" };
+  return unstated ? { value: "true", unstated: true } : { value: "true" };
 }

@@ -333,6 +333,21 @@ describe("answers a member sees on the seed article", () => {
     );
   });
 
+  it("settles the same checks typed without diacritics", async () => {
+    const check = (question: string) => answerer.answer({ question });
+    expect((await check("chuong trinh co bon phu luc dung khong")).answer).toMatch(
+      /^\*\*Không đúng:\*\* tài liệu ghi ba phụ lục, không phải bon\./,
+    );
+    expect((await check("to chuc thuc hien theo bon truc phai khong")).verdict).toBe("true");
+    // "ba" is not stated by the likeliest sentence ("Các nhóm nhiệm vụ còn lại được bổ sung …"),
+    // so the one that states the count settles it
+    expect((await check("co ba nhom nhiem vu duoc bo sung phai khong")).answer).toMatch(
+      /^\*\*Không đúng:\*\* tài liệu ghi hai nhóm nhiệm vụ, không phải ba\./,
+    );
+    // "mấy" typed "may", with no question mark: still a question with its short answer first
+    expect((await check("chuong trinh moi co may nhom nhiem vu")).shortAnswer).toBe("12 nhóm nhiệm vụ");
+  });
+
   it("does not confirm a check about another city, typed with or without diacritics", async () => {
     for (const question of [
       "Đà Nẵng có 43 chỉ tiêu chủ yếu phải không?",
