@@ -1,5 +1,5 @@
 import type { Citation } from "../contract/answer.ts";
-import type { AbbreviationGroups } from "../retrieval/expand-query.ts";
+import { type AbbreviationGroups, expansionsFor } from "../retrieval/expand-query.ts";
 import type { Retrieval, RetrievedPassage } from "../retrieval/retriever.ts";
 import { placesIn } from "../text/places.ts";
 import { touchesQuestionWord } from "../text/question-words.ts";
@@ -680,6 +680,11 @@ function composeAnswer(
       const window = c.features[SENTENCE_FEATURES.indexOf("window")] as number;
       const verdict = judge(q.kindQuestion, c.text, window, passageText(c.passage));
       if (!verdict) continue;
+      // A confirmation must state the question's weightiest words: "… là nguyen van phong" is not
+      // confirmed by a sentence that names someone else, however much else it shares.
+      // ("UBND" states "Ủy ban nhân dân")
+      const stating = [c.text, ...expansionsFor(c.text, options.abbreviations ?? [])].join(" ; ");
+      if (verdict.value === "true" && heaviestMissing(q, stating) >= 0.5) continue;
       // A sentence that confirms the rest but not the question's figure in words ("ba nhóm …")
       // settles the check only if no other one states that figure.
       const unstated = verdict.value === "true" && verdict.unstated === true;

@@ -344,6 +344,11 @@ describe("answers a member sees on the seed article", () => {
     expect((await check("co ba nhom nhiem vu duoc bo sung phai khong")).answer).toMatch(
       /^\*\*Không đúng:\*\* tài liệu ghi hai nhóm nhiệm vụ, không phải ba\./,
     );
+    // no capitals to tell a name by: the sentence must still state the check's weightiest words
+    const person = await check("bi thu thanh uy ha noi la nguyen van phong phai khong");
+    expect(person.verdict).toBeUndefined();
+    expect(person.found).toBe(false);
+    expect((await check("bi thu thanh uy ha noi la nguyen duy ngoc phai khong")).verdict).toBe("true");
     // "mấy" typed "may", with no question mark: still a question with its short answer first
     expect((await check("chuong trinh moi co may nhom nhiem vu")).shortAnswer).toBe("12 nhóm nhiệm vụ");
   });
