@@ -69,6 +69,18 @@ function fromAsFrom(span: Span): Span {
   return { text: span.text.slice(from[0].length), start: span.start + from[0].length, end: span.end };
 }
 
+/** Units as questions name them ("bao nhiêu mét") and as texts write them ("200 m"), folded. */
+const UNIT_NAMES: Record<string, string> = {
+  met: "m",
+  kilomet: "km",
+  centimet: "cm",
+  milimet: "mm",
+  gam: "g",
+  kilogam: "kg",
+  lit: "l",
+  hecta: "ha",
+};
+
 /** Where the question's content syllables occur in the sentence (character offsets). */
 function anchors(sentence: string, questionSyllables: ReadonlySet<string>): number[] {
   const folded = foldDiacritics(sentence.toLowerCase());
@@ -179,18 +191,22 @@ export function shortAnswerIn(
     const { askedNoun } = askedNounOf(words);
     // A figure in words ("một cuộc thăm dò", "năm 1999") is a count only when it counts what is
     // asked, or a unit follows: "một" and "năm" are far more often an article and a year.
+    // "bao nhiêu mét" is answered in "m", "bao nhiêu gam" in "g"
+    const counts = (span: Span) => {
+      const next = after(span);
+      return next === askedNoun || (askedNoun !== undefined && UNIT_NAMES[askedNoun] === next);
+    };
     spans = spans.filter(
       (s) =>
         /\d/.test(s.text) ||
         /%|phần trăm/u.test(s.text) ||
-        (askedNoun !== undefined && after(s) === askedNoun) ||
-        UNIT.test(sentence.slice(s.end)),
+        counts(s) ||
+        // a unit after a figure in words counts when the question names no other thing
+        (askedNoun === undefined && UNIT.test(sentence.slice(s.end))),
     );
     // A figure of what the question counts, by name ("bao nhiêu quan" → "3 quan"), is the one.
     const named =
-      askedNoun === undefined
-        ? []
-        : spans.filter((s) => after(s) === askedNoun || syllables(s.text).includes(askedNoun));
+      askedNoun === undefined ? [] : spans.filter((s) => counts(s) || syllables(s.text).includes(askedNoun));
     if (named.length) spans = named;
     // A figure followed by what the question counts ("212 nhiệm vụ, đề án, dự án" for "bao nhiêu
     // dự án") is the one asked for.
@@ -211,6 +227,13 @@ export function shortAnswerIn(
   }
   if (kind === "who" || kind === "where") {
     spans = capitalisedRuns(sentence).filter((r) => !questionKey.includes(` ${foldedKey(r.text)} `));
+    // a name that runs on from one of the question's is its topic ("Vở opera Riccardo … viết bởi
+    // ai?" is not answered "Riccardo Primo"), unless every name does
+    const topics = capitalisedRuns(question)
+      .map((r) => foldedKey(r.text))
+      .filter((k) => k.length > 3);
+    const other = spans.filter((r) => !topics.some((t) => `${foldedKey(r.text)} `.startsWith(`${t} `)));
+    if (other.length) spans = other;
     // "thuộc tỉnh nào" → "tỉnh Sa Đéc": a name right after the kind of thing asked is the one
     const { askedNoun } = askedNounOf(syllables(question));
     const named = spans.filter(

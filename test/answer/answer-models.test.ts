@@ -199,6 +199,37 @@ describe("the models' parts", () => {
     ).toBe("từ 11% trở lên");
   });
 
+  it("answers a unit asked by name, and not with the question's own topic", () => {
+    const cave = "Hang dài hơn 5 km, có những cột thạch nhũ cao 200 m.";
+    expect(
+      shortAnswerIn(
+        "number",
+        cave,
+        "Cột thạch nhũ cao bao nhiêu mét?",
+        syllablesOf("cot", "thach", "nhu", "cao"),
+      ),
+    ).toBe("200 m");
+    // "một người" counts people, not the grams asked about
+    const liver = "Gan của một người nặng 68 kg chứa khoảng 35 g cholesterol.";
+    expect(
+      shortAnswerIn(
+        "number",
+        liver,
+        "Gan chứa bao nhiêu gam cholesterol?",
+        syllablesOf("gan", "chua", "cholesterol"),
+      ),
+    ).toBe("khoảng 35 g");
+    const opera = "Riccardo Primo là vở opera do George Frideric Handel viết năm 1727.";
+    expect(
+      shortAnswerIn(
+        "who",
+        opera,
+        "Vở opera Riccardo được viết bởi ai?",
+        syllablesOf("vo", "opera", "riccardo", "viet"),
+      ),
+    ).toBe("George Frideric Handel");
+  });
+
   it("answers 'thuộc thành phố nào' with the name that follows 'thành phố'", () => {
     const s = "Điểm cực Đông là Cù Lao Xanh, thuộc thành phố Quy Nhơn.";
     expect(
