@@ -81,6 +81,42 @@ const UNIT_NAMES: Record<string, string> = {
   hecta: "ha",
 };
 
+// Words an organisation's name starts with ("Ban Tuyên giáo …", "Bộ Chính trị", "Sở Nội vụ").
+const ORGANISATION_HEAD =
+  /^(Ban|Bộ|Sở|Ủy ban|Uỷ ban|Hội đồng|Văn phòng|Cục|Tổng cục|Vụ|Viện|Trường|Học viện|Mặt trận|Đảng bộ|Đoàn|Hội|Liên đoàn|Trung tâm|Công ty|Tập đoàn|Ngân hàng|Tòa án|Toà án|Thành ủy|Thành uỷ|Tỉnh ủy|Tỉnh uỷ|Quận ủy|Quận uỷ|Huyện ủy|Huyện uỷ)(\s|$)/u;
+
+// Heads written in lower case after their first syllable: "Trường đại học Khoa học …", "Ủy ban
+// nhân dân Thành phố", "Ban tổ chức Olympic".
+const COMPOUND_HEAD =
+  /^(Trường đại học|Trường cao đẳng|Ủy ban nhân dân|Uỷ ban nhân dân|Hội đồng nhân dân|Tòa án nhân dân|Toà án nhân dân|Viện kiểm sát nhân dân|Ban chấp hành|Ban thường vụ|Ban tổ chức|Ban chỉ đạo|Công ty cổ phần|Công ty trách nhiệm hữu hạn)(?![\p{L}\p{M}])/iu;
+
+/** A question that asks for an organisation ("ban nào", "cơ quan nào", "đơn vị nào"), folded. */
+const ORGANISATION_ASKED = /(^| )(ban|co quan|don vi|to chuc|bo|so|uy ban|hoi dong|cap uy) nao( |$)/;
+
+/**
+ * An organisation's name as written: Vietnamese capitalises only the first syllable of each of
+ * its words ("Ban Tuyên giáo và Dân vận Thành ủy"), so the capitalised run ("Ban Tuyên") runs on
+ * over one lower-case syllable after a capitalised one, and over "và" before a capitalised one.
+ */
+function organisation(sentence: string, run: Span): Span {
+  const compound = COMPOUND_HEAD.exec(sentence.slice(run.start));
+  let end = compound ? run.start + (compound[0] as string).length : run.end;
+  let lastCapital = !compound;
+  const rest = /^(\s+)([\p{L}\p{M}]+)(\s+[\p{L}\p{M}]+)?/u;
+  for (;;) {
+    const m = rest.exec(sentence.slice(end));
+    if (!m) break;
+    const word = m[2] as string;
+    const capital = /^\p{Lu}/u.test(word);
+    const joins = word === "và" && /^\s+\p{Lu}/u.test(m[3] ?? "");
+    if (!capital && !joins && (!lastCapital || startsPredicate(word))) break;
+    end += (m[1] as string).length + word.length;
+    // an acronym or numeral ("TP", "XVIII") is a word of its own: nothing lower-case completes it
+    lastCapital = capital && !/^\p{Lu}+$/u.test(word);
+  }
+  return { text: sentence.slice(run.start, end), start: run.start, end };
+}
+
 /** Where the question's content syllables occur in the sentence (character offsets). */
 function anchors(sentence: string, questionSyllables: ReadonlySet<string>): number[] {
   const folded = foldDiacritics(sentence.toLowerCase());
@@ -241,6 +277,13 @@ export function shortAnswerIn(
     );
     if (askedNoun !== undefined && named.length) return nearest(named, at)?.text;
     if (kind === "who") {
+      // "ban nào", "cơ quan nào", "đơn vị nào", "tổ chức nào": an organisation, not a person
+      if (ORGANISATION_ASKED.test(foldedKey(question))) {
+        const organisations = spans
+          .filter((s) => ORGANISATION_HEAD.test(s.text))
+          .map((s) => organisation(sentence, s));
+        if (organisations.length) return nearest(organisations, at, sentence, questionSyllables)?.text;
+      }
       const long = spans.filter((s) => /\s/.test(s.text));
       if (long.length) spans = long;
       const people = spans.filter((s) => FAMILY_NAME.test(s.text));

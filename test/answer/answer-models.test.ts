@@ -230,6 +230,29 @@ describe("the models' parts", () => {
     ).toBe("George Frideric Handel");
   });
 
+  it("gives an organisation's name whole, and an organisation where one is asked for", () => {
+    const review =
+      "Thành ủy đã chỉ đạo Ban Tuyên giáo và Dân vận Thành ủy chủ trì rà soát toàn diện Chương trình số 01.";
+    expect(
+      shortAnswerIn(
+        "who",
+        review,
+        "Ban nào được giao rà soát Chương trình số 01?",
+        syllablesOf("ban", "duoc", "giao", "ra", "soat", "chuong", "trinh", "so", "01"),
+      ),
+    ).toBe("Ban Tuyên giáo và Dân vận Thành ủy");
+    const program =
+      "Bí thư Thành ủy Nguyễn Duy Ngọc nhấn mạnh, Ban Chấp hành Đảng bộ TP Hà Nội khóa XVIII xây dựng Chương trình hành động.";
+    expect(
+      shortAnswerIn(
+        "who",
+        program,
+        "Cơ quan nào xây dựng Chương trình hành động?",
+        syllablesOf("co", "quan", "xay", "dung", "chuong", "trinh", "hanh", "dong"),
+      ),
+    ).toBe("Ban Chấp hành Đảng bộ TP Hà Nội khóa XVIII");
+  });
+
   it("answers 'thuộc thành phố nào' with the name that follows 'thành phố'", () => {
     const s = "Điểm cực Đông là Cù Lao Xanh, thuộc thành phố Quy Nhơn.";
     expect(
