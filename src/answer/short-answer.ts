@@ -455,10 +455,10 @@ const folded = (text: string) => ` ${syllables(text).join(" ")} `;
 
 /**
  * A yes/no check against the sentence: "true" when it states every figure the question says, its
- * passage every name, and it covers the question; "false" when it states another figure for the same thing ("43
- * chỉ tiêu" against "45 chỉ tiêu", "ba phụ lục" against "bốn phụ lục", "từ 11%" against "9%") or
- * another person where the question names one; undefined when it settles neither (the answer is
- * then a refusal).
+ * passage every name, and it covers the question; "false" when it states another figure for the
+ * same thing ("43 chỉ tiêu" against "45 chỉ tiêu", "ba phụ lục" against "bốn phụ lục", "từ 11%"
+ * against "9%") or another person where the question names one; undefined when it settles
+ * neither (the answer is then a refusal).
  */
 export function judge(
   question: string,
