@@ -69,6 +69,10 @@ function fromAsFrom(span: Span): Span {
   return { text: span.text.slice(from[0].length), start: span.start + from[0].length, end: span.end };
 }
 
+/** What a count of people counts, right after its figure ("cán bộ", "đảng viên", "học sinh"). */
+const PEOPLE =
+  /^\s+(người|cán bộ|đảng viên|công nhân|học sinh|sinh viên|đại biểu|thành viên|lao động|cử tri|binh sĩ|chiến sĩ|quân|dân|hộ|giáo viên|bác sĩ|nhân viên|công chức|viên chức|tín đồ|du khách|khách)(?![\p{L}\p{M}])/iu;
+
 /** Units as questions name them ("bao nhiêu mét") and as texts write them ("200 m"), folded. */
 const UNIT_NAMES: Record<string, string> = {
   met: "m",
@@ -230,7 +234,9 @@ export function shortAnswerIn(
     // "bao nhiêu mét" is answered in "m", "bao nhiêu gam" in "g"
     const counts = (span: Span) => {
       const next = after(span);
-      return next === askedNoun || (askedNoun !== undefined && UNIT_NAMES[askedNoun] === next);
+      if (next === askedNoun || (askedNoun !== undefined && UNIT_NAMES[askedNoun] === next)) return true;
+      // "bao nhiêu người" is answered by a count of people: "1.662.336 cán bộ, đảng viên"
+      return askedNoun === "nguoi" && next !== undefined && PEOPLE.test(sentence.slice(span.end));
     };
     spans = spans.filter(
       (s) =>
@@ -252,7 +258,10 @@ export function shortAnswerIn(
         .some((w) => questionSyllables.has(w) && !isQuestionWord(w)),
     );
     const span = named.length ? named[0] : nearest(counted.length ? counted : spans, at);
-    return span ? withCountedNoun(sentence, span, words).text : undefined;
+    if (!span) return undefined;
+    const people = askedNoun === "nguoi" ? PEOPLE.exec(sentence.slice(span.end)) : null;
+    if (people) return sentence.slice(span.start, span.end + people[0].length);
+    return withCountedNoun(sentence, span, words).text;
   }
   if (kind === "date") {
     for (const pattern of DATE_SPANS) {

@@ -219,6 +219,17 @@ describe("the models' parts", () => {
         syllablesOf("gan", "chua", "cholesterol"),
       ),
     ).toBe("khoảng 35 g");
+    // "bao nhiêu người": a count of people, whatever people they are
+    const conference =
+      "Hội nghị triển khai tới 1.605 điểm cầu, với sự tham gia của 1.662.336 cán bộ, đảng viên.";
+    expect(
+      shortAnswerIn(
+        "number",
+        conference,
+        "Bao nhiêu người dự hội nghị?",
+        syllablesOf("nguoi", "du", "hoi", "nghi"),
+      ),
+    ).toBe("1.662.336 cán bộ");
     const opera = "Riccardo Primo là vở opera do George Frideric Handel viết năm 1727.";
     expect(
       shortAnswerIn(
