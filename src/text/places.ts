@@ -1,4 +1,5 @@
 import { foldDiacritics } from "./fold-diacritics.ts";
+import { unifyToneMarks } from "./normalize-vietnamese.ts";
 
 /**
  * Việt Nam's provinces and centrally-run cities (the 63 before the 2025 merger, whose names the
@@ -72,29 +73,12 @@ export const VIETNAM_PLACES: readonly (readonly string[])[] = [
   ["Yên Bái"],
 ];
 
-/** Lower case, NFC, "hoà" and "hòa" alike, punctuation as spaces. */
+/** Lower case, NFC, "hoà" and "hòa" alike, punctuation as spaces; folded when asked. */
 function key(text: string, fold: boolean): string {
-  const lower = text
-    .normalize("NFC")
-    .toLowerCase()
+  const lower = unifyToneMarks(text.toLowerCase())
     .replace(/[^\p{L}\p{M}\d]+/gu, " ")
     .trim();
-  return fold ? foldDiacritics(lower) : foldDiacritics(lower) === lower ? lower : toneMarksOnVowel(lower);
-}
-
-/** "hoà" and "hòa", "thuỷ" and "thủy": the tone mark written on either vowel reads the same. */
-function toneMarksOnVowel(text: string): string {
-  return text
-    .replace(/oà/g, "òa")
-    .replace(/oá/g, "óa")
-    .replace(/oả/g, "ỏa")
-    .replace(/oã/g, "õa")
-    .replace(/oạ/g, "ọa")
-    .replace(/uỷ/g, "ủy")
-    .replace(/uý/g, "úy")
-    .replace(/uỳ/g, "ùy")
-    .replace(/uỹ/g, "ũy")
-    .replace(/uỵ/g, "ụy");
+  return fold ? foldDiacritics(lower) : lower;
 }
 
 const MARKED = VIETNAM_PLACES.map((forms) => forms.map((f) => key(f, false)));
