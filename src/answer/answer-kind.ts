@@ -147,6 +147,11 @@ export function capitalisedRuns(text: string): CapitalisedRun[] {
   return runs;
 }
 
+/** The forms a run may take: one that starts a sentence may be capitalised by position only. */
+export function nameForms(run: CapitalisedRun): string[] {
+  return run.initial ? [run.text, run.text.replace(/^\S+\s+/, "")] : [run.text];
+}
+
 /** Does the text hold something of the kind asked for (a figure, a date, a name, a place …)? */
 export function holdsKind(kind: AnswerKind, text: string): boolean {
   switch (kind) {

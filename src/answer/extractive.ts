@@ -11,6 +11,7 @@ import {
   capitalisedRuns,
   FAMILY_NAMES,
   holdsKind,
+  nameForms,
   negates,
   numbersIn,
   quotedIn,
@@ -286,7 +287,7 @@ export interface QuestionAnalysis {
 export function questionNames(question: string): string[][] {
   const runs = capitalisedRuns(question)
     .filter((r) => r.initial || /\s/.test(r.text) || /^\p{Lu}.*\p{Lu}/u.test(r.text) || r.text.length > 3)
-    .map((r) => (r.initial ? [r.text, r.text.replace(/^\S+\s+/, "")] : [r.text]));
+    .map(nameForms);
   const said = ` ${runs.map((forms) => syllables(forms[0] as string).join(" ")).join(" | ")} `;
   const places = placesIn(question).filter(
     (forms) => !forms.some((f) => said.includes(` ${syllables(f).join(" ")} `)),
@@ -643,6 +644,50 @@ function isLookup(question: string): boolean {
   return !/[?]/.test(question) && answerKind(question) === "general";
 }
 
+/** A yes/no check's answer: its verdict first, then the sentence that settles it, quoted alone. */
+function composeVerdict(
+  q: QuestionAnalysis,
+  ranked: readonly Candidate[],
+  options: ExtractiveOptions,
+): Omit<ExtractiveAnswer, "support"> {
+  // The first of the likeliest sentences that settles the check is its evidence, quoted alone:
+  // "ba nhóm … phải không?" is settled by "Hai nhóm nhiệm vụ được bổ sung", even when a
+  // sentence about the other groups ranks above it.
+  const seen = new Set<string>();
+  let settled: { c: Candidate; verdict: Verdict } | undefined;
+  for (const c of ranked) {
+    if (seen.has(c.text)) continue;
+    seen.add(c.text);
+    if (seen.size > YESNO_SENTENCES) break;
+    const window = c.features[SENTENCE_FEATURES.indexOf("window")] as number;
+    const verdict = judge(q.kindQuestion, c.text, window, passageText(c.passage));
+    if (!verdict) continue;
+    // A confirmation must state the question's weightiest words: "… là nguyen van phong" is not
+    // confirmed by a sentence that names someone else, however much else it shares.
+    // ("UBND" states "Ủy ban nhân dân")
+    const stating = [c.text, ...expansionsFor(c.text, options.abbreviations ?? [])].join(" ; ");
+    if (verdict.value === "true" && heaviestMissing(q, stating) >= 0.5) continue;
+    // A sentence that confirms the rest but not the question's figure in words ("ba nhóm …")
+    // settles the check only if no other one states that figure.
+    const unstated = verdict.value === "true" && verdict.unstated === true;
+    if (!settled || !unstated) settled = { c, verdict };
+    if (!unstated) break;
+  }
+  if (!settled) return { found: false, answer: "", citations: [] };
+  const { c, verdict } = settled;
+  const lead =
+    verdict.value === "true"
+      ? VERDICT_TRUE
+      : `**Không đúng:** tài liệu ghi ${verdict.stated}, không phải ${verdict.asked}.`;
+  const shown = displayText(c.text, q.terms, q.type, options.abbreviations, c.figures);
+  return {
+    found: true,
+    answer: `${lead} ${shown} [1]`,
+    citations: [toCitation(1, c.passage, c.text)],
+    verdict: verdict.value === "true" ? { value: "true" } : verdict,
+  };
+}
+
 /** The answer text and citations for an answerable question. */
 function composeAnswer(
   q: QuestionAnalysis,
@@ -650,6 +695,7 @@ function composeAnswer(
   best: Candidate,
   options: ExtractiveOptions,
 ): Omit<ExtractiveAnswer, "support"> {
+  if (q.kind === "yesno") return composeVerdict(q, ranked, options);
   const chosen: Candidate[] = [best, ...listContinuation(best, q)];
   // A second sentence when the model gives it a fair chance of holding the answer too; a bare
   // keyword ("chỉ tiêu tăng trưởng", typed as a search) gets up to three matches, as a search would.
@@ -667,44 +713,6 @@ function composeAnswer(
   const quoted = chosen
     .map((c, i) => `${displayText(c.text, q.terms, q.type, options.abbreviations, c.figures)} [${i + 1}]`)
     .join(" ");
-  if (q.kind === "yesno") {
-    // The first of the likeliest sentences that settles the check is its evidence, quoted alone:
-    // "ba nhóm … phải không?" is settled by "Hai nhóm nhiệm vụ được bổ sung", even when a
-    // sentence about the other groups ranks above it.
-    const seen = new Set<string>();
-    let settled: { c: Candidate; verdict: Verdict } | undefined;
-    for (const c of ranked) {
-      if (seen.has(c.text)) continue;
-      seen.add(c.text);
-      if (seen.size > YESNO_SENTENCES) break;
-      const window = c.features[SENTENCE_FEATURES.indexOf("window")] as number;
-      const verdict = judge(q.kindQuestion, c.text, window, passageText(c.passage));
-      if (!verdict) continue;
-      // A confirmation must state the question's weightiest words: "… là nguyen van phong" is not
-      // confirmed by a sentence that names someone else, however much else it shares.
-      // ("UBND" states "Ủy ban nhân dân")
-      const stating = [c.text, ...expansionsFor(c.text, options.abbreviations ?? [])].join(" ; ");
-      if (verdict.value === "true" && heaviestMissing(q, stating) >= 0.5) continue;
-      // A sentence that confirms the rest but not the question's figure in words ("ba nhóm …")
-      // settles the check only if no other one states that figure.
-      const unstated = verdict.value === "true" && verdict.unstated === true;
-      if (!settled || !unstated) settled = { c, verdict };
-      if (!unstated) break;
-    }
-    if (!settled) return { found: false, answer: "", citations: [] };
-    const { c, verdict } = settled;
-    const lead =
-      verdict.value === "true"
-        ? VERDICT_TRUE
-        : `**Không đúng:** tài liệu ghi ${verdict.stated}, không phải ${verdict.asked}.`;
-    const shown = displayText(c.text, q.terms, q.type, options.abbreviations, c.figures);
-    return {
-      found: true,
-      answer: `${lead} ${shown} [1]`,
-      citations: [toCitation(1, c.passage, c.text)],
-      verdict: verdict.value === "true" ? { value: "true" } : verdict,
-    };
-  }
   // A lookup lists matches; only a question gets one short answer first.
   // …and a question asking for several names or places gets the sentence that lists them.
   const one = !lookup && !(q.kind !== "number" && asksForSeveral(q.kindQuestion));

@@ -2,7 +2,14 @@ import { foldDiacritics } from "../text/fold-diacritics.ts";
 import { placesIn } from "../text/places.ts";
 import { isQuestionWord } from "../text/question-words.ts";
 import { normalizeNumberToken, syllables } from "../text/tokenize.ts";
-import { type AnswerKind, capitalisedRuns, FAMILY_NAMES, negates, numbersIn } from "./answer-kind.ts";
+import {
+  type AnswerKind,
+  capitalisedRuns,
+  FAMILY_NAMES,
+  nameForms,
+  negates,
+  numbersIn,
+} from "./answer-kind.ts";
 
 /** The noun a question counts or picks among: after "bao nhiêu"/"mấy", before "nào". */
 export function askedNounOf(words: readonly string[]): { askedNoun?: string } {
@@ -448,9 +455,8 @@ function statedText(question: string, asked: Figure, sentence: string, stated: F
   return sentence.slice(stated.start, end);
 }
 
-/** How many of the question's syllables stand within six syllables of the figure. */
-function contextFit(question: string, sentence: string, figure: Figure): number {
-  const asked = new Set(syllables(question).filter((w) => !isQuestionWord(w)));
+/** How many of the question's words (its syllables but question words) stand within six of the figure. */
+function contextFit(asked: ReadonlySet<string>, sentence: string, figure: Figure): number {
   const around = [
     ...syllables(sentence.slice(Math.max(0, figure.start - 60), figure.start)).slice(-6),
     ...syllables(sentence.slice(figure.end, figure.end + 60)).slice(0, 6),
@@ -460,7 +466,8 @@ function contextFit(question: string, sentence: string, figure: Figure): number 
 
 /** A personal name: a family name and one to three more capitalised syllables. */
 const PERSON = new RegExp(`^(${FAMILY_NAMES})(\\s\\p{Lu}[\\p{L}\\p{M}]*){1,3}$`, "u");
-const folded = (text: string) => ` ${syllables(text).join(" ")} `;
+/** The folded syllables with a space either side, for whole-word containment. */
+const spaced = (text: string) => ` ${foldedKey(text)} `;
 
 /**
  * A yes/no check against the sentence: "true" when it states every figure the question says, its
@@ -477,15 +484,18 @@ export function judge(
   context = sentence,
 ): Verdict | undefined {
   const stated = figuresIn(sentence);
+  const questionWords = new Set(syllables(question).filter((w) => !isQuestionWord(w)));
   let unstated = false;
   for (const asked of figuresIn(question)) {
     // Of the sentence's figures of the same thing, the one standing among the question's words
     // ("10 nhóm nhiệm vụ trước đây", not "12 nhóm nhiệm vụ chủ yếu"); on a tie, the one it says.
-    const standing = (f: Figure) => contextFit(question, sentence, f) + (f.value === asked.value ? 0.5 : 0);
-    const same = stated
+    const best = stated
       .filter((f) => sameThing(question, asked, sentence, f))
-      .sort((x, y) => standing(y) - standing(x));
-    const best = same[0];
+      .map((f) => ({
+        f,
+        standing: contextFit(questionWords, sentence, f) + (f.value === asked.value ? 0.5 : 0),
+      }))
+      .sort((x, y) => y.standing - x.standing)[0]?.f;
     if (best && best.value !== asked.value)
       return {
         value: "false",
@@ -500,15 +510,12 @@ export function judge(
     if (!(asked.inWords && (asked.value === "1" || asked.lenient))) return undefined;
     unstated = true;
   }
-  const contextKey = folded(context);
-  const runs = capitalisedRuns(question).map((run) =>
-    run.initial ? [run.text, run.text.replace(/^\S+\s+/, "")] : [run.text],
-  );
-  for (const forms of [...runs, ...placesIn(question)]) {
-    if (forms.some((f) => contextKey.includes(folded(f)))) continue;
+  const contextKey = spaced(context);
+  for (const forms of [...capitalisedRuns(question).map(nameForms), ...placesIn(question)]) {
+    if (forms.some((f) => contextKey.includes(spaced(f)))) continue;
     const name = forms.find((f) => PERSON.test(f));
     const person = capitalisedRuns(sentence).find(
-      (r) => PERSON.test(r.text) && !folded(question).includes(folded(r.text)),
+      (r) => PERSON.test(r.text) && !spaced(question).includes(spaced(r.text)),
     );
     if (name && person) return { value: "false", stated: person.text, asked: name };
     return undefined;
